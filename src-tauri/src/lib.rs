@@ -1,0 +1,59 @@
+//! The desktop shell: window, tray, single instance, and thin commands over `yiben::Crm`.
+//! No SQL and no business rules live here.
+
+mod commands;
+mod tray;
+
+use std::time::Instant;
+
+use tauri::{AppHandle, Manager};
+
+/// When the process started, for the cold-start figure in the benchmark suite.
+pub(crate) struct StartedAt(pub Instant);
+
+pub fn run() {
+    let started = Instant::now();
+    tauri::Builder::default()
+        // Must be the first plugin: a second launch hands over to the running app and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| show_main_window(app)))
+        .manage(StartedAt(started))
+        .setup(|app| {
+            let path = match yiben::paths::resolve_db_path(None).filter(|_| std::env::var_os(yiben::paths::DB_ENV_VAR).is_some()) {
+                Some(path) => path,
+                None => app.path().app_data_dir()?.join(yiben::paths::DB_FILE_NAME),
+            };
+            let crm = tauri::async_runtime::block_on(yiben::Crm::open(&path)).map_err(|err| {
+                eprintln!("yiben: cannot open the ledger at {}: {err}", path.display());
+                err
+            })?;
+            let language = tauri::async_runtime::block_on(crm.language()).unwrap_or_default();
+            app.manage(crm);
+            tray::build(app.handle(), language)?;
+            if let Some(window) = app.get_webview_window("main") {
+                if let Some(icon) = app.default_window_icon().cloned() {
+                    window.set_icon(icon)?;
+                }
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::customers_add,
+            commands::customers_list,
+            commands::language_get,
+            commands::language_set,
+            commands::ui_ready,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|err| {
+            eprintln!("yiben: the app could not start: {err}");
+            std::process::exit(1);
+        });
+}
+
+pub(crate) fn show_main_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.show();
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
+}

@@ -1,0 +1,199 @@
+//! The benchmark suite's core half: a deterministic data generator and timings of the
+//! ledger's own operations beside the bare library doing the same work in the same run.
+//! `yiben bench` prints the report; `bench/run` adds the desktop figures and writes
+//! `docs/benchmarks.md`.
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use sqlx::{Connection, SqliteConnection};
+
+use crate::customers::{CustomerInput, PageQuery};
+use crate::{Crm, Result};
+
+/// xorshift64*: reproducible data without pulling in a random-number crate.
+pub struct Generator(u64);
+
+impl Generator {
+    pub fn new(seed: u64) -> Self {
+        Generator(seed.max(1))
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+
+    /// A plausible customer: "深圳恒达精密制造有限公司", a mobile, an industry.
+    pub fn customer(&mut self) -> CustomerInput {
+        const CITIES: &[&str] = &["北京", "上海", "深圳", "广州", "杭州", "苏州", "成都", "武汉", "南京", "宁波"];
+        const WORDS: &[&str] = &["华信", "恒达", "远航", "中科", "鼎盛", "宏图", "启明", "瑞丰", "天成", "博远", "金桥", "新元"];
+        const TRADES: &[&str] = &["科技", "精密制造", "贸易", "电子", "物流", "软件", "化工", "医疗器械", "餐饮管理", "建材"];
+        const SUFFIXES: &[&str] = &["有限公司", "股份有限公司", "有限责任公司", "集团"];
+        const INDUSTRIES: &[&str] = &["制造业", "互联网", "零售业", "金融业", "医疗健康", "物流运输", "教育培训"];
+        let name = format!(
+            "{}{}{}{}",
+            self.pick(CITIES),
+            self.pick(WORDS),
+            self.pick(TRADES),
+            self.pick(SUFFIXES)
+        );
+        let phone = format!("1{}{:09}", 3 + self.next() % 7, self.next() % 1_000_000_000);
+        let industry = Some(self.pick(INDUSTRIES).to_owned());
+        CustomerInput { name, phone: Some(phone), industry }
+    }
+}
+
+pub struct Timings(Vec<Duration>);
+
+impl Timings {
+    fn percentile(&self, p: f64) -> Duration {
+        let mut sorted = self.0.clone();
+        sorted.sort();
+        sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+    }
+}
+
+async fn time_runs<F, Fut>(runs: usize, mut f: F) -> Result<Timings>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    let mut out = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        f().await?;
+        out.push(start.elapsed());
+    }
+    Ok(Timings(out))
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// The bare-library baseline: the same rows into the same table shape with plain sqlx,
+/// once one row per statement and once in multi-row statements.
+async fn bare_sqlx_insert(path: &std::path::Path, rows: &[CustomerInput], batched: bool) -> Result<Duration> {
+    let mut conn = SqliteConnection::connect(&format!("sqlite:{}?mode=rwc", path.display())).await?;
+    sqlx::query("PRAGMA journal_mode=WAL").execute(&mut conn).await?;
+    sqlx::query("PRAGMA synchronous=NORMAL").execute(&mut conn).await?;
+    sqlx::raw_sql(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+         name_key TEXT NOT NULL, phone TEXT, industry TEXT, created_at INTEGER NOT NULL,
+         updated_at INTEGER NOT NULL, deleted_at INTEGER);",
+    )
+    .execute(&mut conn)
+    .await?;
+    let start = Instant::now();
+    let mut tx = conn.begin().await?;
+    if batched {
+        for (n, chunk) in rows.chunks(4000).enumerate() {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO t (uid, name, name_key, phone, industry, created_at, updated_at) ",
+            );
+            qb.push_values(chunk.iter().enumerate(), |mut b, (i, r)| {
+                b.push_bind(format!("{n}-{i}"))
+                    .push_bind(&r.name)
+                    .push_bind(&r.name)
+                    .push_bind(&r.phone)
+                    .push_bind(&r.industry)
+                    .push_bind(0i64)
+                    .push_bind(0i64);
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+    } else {
+        for (i, r) in rows.iter().enumerate() {
+            sqlx::query("INSERT INTO t (uid, name, name_key, phone, industry, created_at, updated_at) VALUES (?,?,?,?,?,0,0)")
+                .bind(i.to_string())
+                .bind(&r.name)
+                .bind(&r.name)
+                .bind(&r.phone)
+                .bind(&r.industry)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(start.elapsed())
+}
+
+/// Generates `customers` rows into a temporary ledger and times the list operations.
+pub async fn run(customers: usize, runs: usize) -> Result<String> {
+    let dir = std::env::temp_dir().join(format!("yiben-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let result = run_in(&dir, customers, runs.max(1)).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+async fn run_in(dir: &std::path::Path, customers: usize, runs: usize) -> Result<String> {
+    let mut gen = Generator::new(20261124);
+    let rows: Vec<CustomerInput> = (0..customers).map(|_| gen.customer()).collect();
+
+    let crm = Crm::open(dir.join("ledger.db")).await?;
+    let start = Instant::now();
+    crm.add_customers(&rows).await?;
+    let ours = start.elapsed();
+    let bare_batched = bare_sqlx_insert(&dir.join("bare-batched.db"), &rows, true).await?;
+    let bare_single = bare_sqlx_insert(&dir.join("bare-single.db"), &rows, false).await?;
+
+    let first = time_runs(runs, || async { crm.list_customers(&PageQuery::first(100)).await.map(drop) }).await?;
+    let deep_cursor = (customers as i64 / 2).max(1);
+    let deep = time_runs(runs, || async {
+        crm.list_customers(&PageQuery { limit: 100, after: Some(deep_cursor) }).await.map(drop)
+    })
+    .await?;
+    crm.close().await;
+
+    let rate = |d: Duration| format!("{:.0} rows/s", customers as f64 / d.as_secs_f64());
+    let mut out = String::new();
+    let _ = writeln!(out, "### Core: customers ({customers} generated rows, {runs} runs per query)\n");
+    let _ = writeln!(out, "| Operation | Yiben | Bare sqlx, same run | Ratio |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| Insert all rows (parse, validate, index), one transaction | {} ({}) | multi-row batches: {} ({}) | {:.2}× |",
+        ms(ours),
+        rate(ours),
+        ms(bare_batched),
+        rate(bare_batched),
+        ours.as_secs_f64() / bare_batched.as_secs_f64()
+    );
+    let _ = writeln!(
+        out,
+        "| — for scale: bare sqlx one row per statement | | {} ({}) | {:.2}× slower than batches |",
+        ms(bare_single),
+        rate(bare_single),
+        bare_single.as_secs_f64() / bare_batched.as_secs_f64()
+    );
+    let _ = writeln!(out, "\n| Query (page of 100 + total count) | p50 | p95 |");
+    let _ = writeln!(out, "|---|---|---|");
+    let _ = writeln!(out, "| First page | {} | {} |", ms(first.percentile(0.5)), ms(first.percentile(0.95)));
+    let _ = writeln!(out, "| Keyset page in the middle | {} | {} |", ms(deep.percentile(0.5)), ms(deep.percentile(0.95)));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::customers::NewCustomer;
+
+    #[test]
+    fn generated_customers_pass_every_rule_and_repeat_per_seed() {
+        let mut a = Generator::new(7);
+        let mut b = Generator::new(7);
+        for _ in 0..1000 {
+            let (x, y) = (a.customer(), b.customer());
+            assert_eq!(x.name, y.name);
+            NewCustomer::parse(&x).expect("generated customer is valid");
+        }
+    }
+}

@@ -1,0 +1,110 @@
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sqlx::SqlitePool;
+
+use crate::customers::{self, Customer, CustomerInput, CustomerPage, NewCustomer, PageQuery};
+use crate::settings::{self, Language};
+use crate::{db, Clock, IdGen, RandomIds, Result, SystemClock};
+
+/// The ledger: one SQLite file plus the clock and id source every operation uses.
+///
+/// Each method is one user-visible operation. It reads the clock once, owns its
+/// transaction, and calls the entity modules, which hold all SQL.
+#[derive(Clone)]
+pub struct Crm {
+    pool: SqlitePool,
+    path: PathBuf,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdGen>,
+}
+
+impl Crm {
+    /// Opens the ledger at `path`, creating the file on first use and applying migrations.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Crm> {
+        Self::open_with(path, Arc::new(SystemClock), Arc::new(RandomIds)).await
+    }
+
+    pub async fn open_with(path: impl AsRef<Path>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>) -> Result<Crm> {
+        let path = path.as_ref().to_path_buf();
+        let pool = db::open_pool(&path).await?;
+        Ok(Crm { pool, path, clock, ids })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Waits for in-flight work and checkpoints the WAL so the file is whole on its own.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    pub async fn add_customer(&self, input: &CustomerInput) -> Result<Customer> {
+        let customer = NewCustomer::parse(input)?;
+        let now = self.now();
+        let uid = self.ids.next_uid(now);
+        let mut tx = self.pool.begin().await?;
+        let id = customers::insert(&mut tx, &customer, &uid, now).await?;
+        let saved = customers::get(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    /// Adds many customers in one transaction: all of them or none.
+    pub async fn add_customers(&self, inputs: &[CustomerInput]) -> Result<usize> {
+        let now = self.now();
+        let rows = inputs
+            .iter()
+            .map(|input| Ok((NewCustomer::parse(input)?, self.ids.next_uid(now))))
+            .collect::<Result<Vec<_>>>()?;
+        let mut tx = self.pool.begin().await?;
+        customers::insert_batch(&mut tx, &rows, now).await?;
+        tx.commit().await?;
+        Ok(rows.len())
+    }
+
+    pub async fn customer(&self, id: i64) -> Result<Customer> {
+        customers::get(&mut *self.pool.acquire().await?, id).await
+    }
+
+    pub async fn list_customers(&self, query: &PageQuery) -> Result<CustomerPage> {
+        // A read transaction keeps the page and its total consistent with each other.
+        let mut tx = self.pool.begin().await?;
+        let page = customers::page(&mut tx, query).await?;
+        tx.commit().await?;
+        Ok(page)
+    }
+
+    pub async fn language(&self) -> Result<Language> {
+        settings::language(&mut *self.pool.acquire().await?).await
+    }
+
+    pub async fn set_language(&self, language: Language) -> Result<()> {
+        settings::set_language(&mut *self.pool.acquire().await?, language, self.now()).await
+    }
+}
+
+/// How the connection is configured, for `yiben check` and the tests.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionSettings {
+    pub journal_mode: String,
+    pub foreign_keys: bool,
+    pub busy_timeout_ms: i64,
+}
+
+impl Crm {
+    pub async fn connection_settings(&self) -> Result<ConnectionSettings> {
+        let mut conn = self.pool.acquire().await?;
+        let journal_mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut *conn).await?;
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await?;
+        let busy_timeout_ms: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(&mut *conn).await?;
+        Ok(ConnectionSettings { journal_mode, foreign_keys: foreign_keys == 1, busy_timeout_ms })
+    }
+}

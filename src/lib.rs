@@ -1,0 +1,19 @@
+//! 一本账 Yiben CRM — the headless core.
+//!
+//! Everything a user can do lives here: the domain types, all SQL (one module per entity),
+//! and [`Crm`], the façade that both the desktop shell and the `yiben` CLI call. It never
+//! depends on tauri, so `cargo test` at the workspace root stays fast.
+
+pub mod bench;
+pub mod clock;
+mod crm;
+pub mod customers;
+mod db;
+pub mod domain;
+pub mod error;
+pub mod paths;
+pub mod settings;
+
+pub use clock::{Clock, FixedClock, IdGen, RandomIds, SequentialIds, SystemClock};
+pub use crm::{ConnectionSettings, Crm};
+pub use error::{Error, ErrorBody, ErrorCode, Result};

@@ -1,0 +1,23 @@
+//! Where the ledger lives. The desktop app and the CLI must agree on it, so both resolve it
+//! here: Tauri's app-data dir is `<OS data dir>/<bundle identifier>`, the same as below.
+
+use std::path::PathBuf;
+
+/// Must equal `identifier` in `src-tauri/tauri.conf.json` (a test checks this).
+pub const APP_IDENTIFIER: &str = "cn.yiben.crm";
+pub const DB_FILE_NAME: &str = "yiben.db";
+/// Overrides the database location for the CLI and the desktop app.
+pub const DB_ENV_VAR: &str = "YIBEN_DB";
+
+/// `~/.local/share/cn.yiben.crm` on Linux, `~/Library/Application Support/cn.yiben.crm` on
+/// macOS, `%APPDATA%\cn.yiben.crm` on Windows.
+pub fn app_data_dir() -> Option<PathBuf> {
+    dirs::data_dir().map(|dir| dir.join(APP_IDENTIFIER))
+}
+
+/// An explicit path wins, then `YIBEN_DB`, then the app-data default.
+pub fn resolve_db_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
+    explicit
+        .or_else(|| std::env::var_os(DB_ENV_VAR).filter(|v| !v.is_empty()).map(PathBuf::from))
+        .or_else(|| app_data_dir().map(|dir| dir.join(DB_FILE_NAME)))
+}
