@@ -1,0 +1,21 @@
+import { createApp } from 'vue'
+import { createPinia } from 'pinia'
+import App from './App.vue'
+import { makeI18n } from './i18n'
+import { makeRouter } from './router'
+import { useSettingsStore } from './stores/settings'
+import './style.css'
+
+async function start() {
+  const app = createApp(App)
+  const pinia = createPinia()
+  app.use(pinia)
+  const settings = useSettingsStore()
+  // The language is read before the first paint so the UI never flashes the wrong one.
+  await settings.load().catch(() => undefined)
+  app.use(makeI18n(settings.language))
+  app.use(makeRouter())
+  app.mount('#app')
+}
+
+void start()

@@ -1,0 +1,35 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import CustomersPage from './pages/CustomersPage.vue'
+import SettingsPage from './pages/SettingsPage.vue'
+import ComingSoonPage from './pages/ComingSoonPage.vue'
+
+/** The sidebar, in order. `ready: false` sections say plainly that they are coming. */
+export const sections = [
+  { name: 'workbench', ready: false },
+  { name: 'customers', ready: true },
+  { name: 'deals', ready: false },
+  { name: 'followups', ready: false },
+  { name: 'reports', ready: false },
+  { name: 'settings', ready: true },
+] as const
+
+const pages: Record<string, RouteRecordRaw['component']> = {
+  customers: CustomersPage,
+  settings: SettingsPage,
+}
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/customers' },
+  ...sections.map((s) => ({
+    path: `/${s.name}`,
+    name: s.name,
+    component: pages[s.name] ?? ComingSoonPage,
+    props: s.ready ? false : { section: s.name },
+  })),
+]
+
+export function makeRouter() {
+  // Hash history: the embedded UI is served by Tauri's custom protocol, which has no
+  // server-side fallback for deep paths.
+  return createRouter({ history: createWebHashHistory(), routes })
+}

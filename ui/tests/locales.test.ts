@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest'
+import zhCN from '../src/locales/zh-CN.json'
+import en from '../src/locales/en.json'
+import { sections } from '../src/router'
+
+function keys(obj: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(obj).flatMap(([k, v]) =>
+    typeof v === 'object' && v !== null ? keys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`],
+  )
+}
+
+describe('locales', () => {
+  it('zh-CN and en define exactly the same keys', () => {
+    expect(keys(en).sort()).toEqual(keys(zhCN).sort())
+  })
+
+  it('every sidebar section has a label in both languages', () => {
+    for (const s of sections) {
+      expect(zhCN.nav[s.name]).toBeTruthy()
+      expect(en.nav[s.name]).toBeTruthy()
+    }
+    expect(sections.map((s) => zhCN.nav[s.name])).toEqual(['工作台', '客户', '商机', '跟进', '报表', '设置'])
+  })
+
+  it('every error code of the core has a sentence', () => {
+    const codes = ['VALIDATION', 'NOT_FOUND', 'CONFLICT', 'BUSY', 'DATABASE', 'MIGRATION', 'IO', 'IPC']
+    for (const code of codes) {
+      expect(zhCN.errors.code).toHaveProperty(code)
+      expect(en.errors.code).toHaveProperty(code)
+    }
+  })
+})
