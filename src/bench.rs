@@ -78,7 +78,7 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-/// The bare-library baseline: the same rows into the same table shape with plain sqlx,
+/// The bare-library baseline: the same rows into the same table and indexes with plain sqlx,
 /// once one row per statement and once in multi-row statements.
 async fn bare_sqlx_insert(path: &std::path::Path, rows: &[CustomerInput], batched: bool) -> Result<Duration> {
     let mut conn = SqliteConnection::connect(&format!("sqlite:{}?mode=rwc", path.display())).await?;
@@ -87,7 +87,10 @@ async fn bare_sqlx_insert(path: &std::path::Path, rows: &[CustomerInput], batche
     sqlx::raw_sql(
         "CREATE TABLE t (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
          name_key TEXT NOT NULL, phone TEXT, industry TEXT, created_at INTEGER NOT NULL,
-         updated_at INTEGER NOT NULL, deleted_at INTEGER);",
+         updated_at INTEGER NOT NULL, deleted_at INTEGER);
+         CREATE INDEX t_live_id ON t (deleted_at, id DESC);
+         CREATE INDEX t_name_key ON t (name_key);
+         CREATE INDEX t_phone ON t (phone) WHERE phone IS NOT NULL;",
     )
     .execute(&mut conn)
     .await?;
@@ -123,6 +126,19 @@ async fn bare_sqlx_insert(path: &std::path::Path, rows: &[CustomerInput], batche
     }
     tx.commit().await?;
     Ok(start.elapsed())
+}
+
+/// Adds `customers` generated rows to a ledger, in bounded batches.
+pub async fn seed(crm: &Crm, customers: usize) -> Result<()> {
+    let mut gen = Generator::new(20261124);
+    let mut left = customers;
+    while left > 0 {
+        let n = left.min(50_000);
+        let rows: Vec<CustomerInput> = (0..n).map(|_| gen.customer()).collect();
+        crm.add_customers(&rows).await?;
+        left -= n;
+    }
+    Ok(())
 }
 
 /// Generates `customers` rows into a temporary ledger and times the list operations.

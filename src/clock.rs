@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
-use uuid::{NoContext, Timestamp, Uuid};
+use uuid::{ContextV7, Timestamp, Uuid};
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
@@ -46,12 +46,15 @@ pub trait IdGen: Send + Sync {
     fn next_uid(&self, now: DateTime<Utc>) -> String;
 }
 
-/// UUIDv7: time-ordered, so new rows land at the end of the uid index.
-pub struct RandomIds;
+/// UUIDv7 with a per-process counter: ids made in the same millisecond (a bulk import) still
+/// ascend, so each new row lands at the end of the uid index instead of at a random page.
+#[derive(Default)]
+pub struct RandomIds(Mutex<ContextV7>);
 
 impl IdGen for RandomIds {
     fn next_uid(&self, now: DateTime<Utc>) -> String {
-        let ts = Timestamp::from_unix(NoContext, now.timestamp() as u64, now.timestamp_subsec_nanos());
+        let context = self.0.lock().unwrap();
+        let ts = Timestamp::from_unix(&*context, now.timestamp() as u64, now.timestamp_subsec_nanos());
         Uuid::new_v7(ts).to_string()
     }
 }

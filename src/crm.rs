@@ -23,7 +23,7 @@ pub struct Crm {
 impl Crm {
     /// Opens the ledger at `path`, creating the file on first use and applying migrations.
     pub async fn open(path: impl AsRef<Path>) -> Result<Crm> {
-        Self::open_with(path, Arc::new(SystemClock), Arc::new(RandomIds)).await
+        Self::open_with(path, Arc::new(SystemClock), Arc::new(RandomIds::default())).await
     }
 
     pub async fn open_with(path: impl AsRef<Path>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>) -> Result<Crm> {

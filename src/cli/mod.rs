@@ -37,8 +37,9 @@ enum Command {
     /// Add and list customers.
     #[command(subcommand)]
     Customers(CustomersCommand),
-    /// Run the benchmark suite on a generated ledger and print a Markdown report.
-    Bench(crate::cli::BenchArgs),
+    /// The benchmark suite and its data generator.
+    #[command(subcommand)]
+    Bench(BenchCommand),
 }
 
 #[derive(Subcommand)]
@@ -68,17 +69,25 @@ enum CustomersCommand {
     },
 }
 
-#[derive(clap::Args)]
-pub struct BenchArgs {
-    /// How many customers to generate.
-    #[arg(long, default_value_t = 100_000)]
-    customers: usize,
-    /// Timed repetitions per query.
-    #[arg(long, default_value_t = 200)]
-    runs: usize,
-    /// Also write the report to this Markdown file.
-    #[arg(long)]
-    out: Option<PathBuf>,
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Time the core on a generated, temporary ledger and print a Markdown report.
+    Run {
+        /// How many customers to generate.
+        #[arg(long, default_value_t = 100_000)]
+        customers: usize,
+        /// Timed repetitions per query.
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+        /// Also write the report to this Markdown file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Add generated customers to the ledger given by --db (for measuring the app).
+    Seed {
+        #[arg(long)]
+        customers: usize,
+    },
 }
 
 fn parse_now(raw: &str) -> Result<DateTime<Utc>, String> {
@@ -128,7 +137,7 @@ async fn open(cli: &Cli, json: bool) -> Result<Crm, Failure> {
         exit: exit::ERROR,
     })?;
     let opened = match cli.now {
-        Some(now) => Crm::open_with(&path, Arc::new(FixedClock::new(now)), Arc::new(RandomIds)).await,
+        Some(now) => Crm::open_with(&path, Arc::new(FixedClock::new(now)), Arc::new(RandomIds::default())).await,
         None => Crm::open(&path).await,
     };
     opened.map_err(|err| fail(err, json, Language::default()))
@@ -162,14 +171,18 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             }
             crm.close().await;
         }
-        Command::Bench(args) => {
-            let report = yiben::bench::run(args.customers, args.runs)
-                .await
-                .map_err(|e| fail(e, false, Language::En))?;
+        Command::Bench(BenchCommand::Run { customers, runs, out }) => {
+            let report = yiben::bench::run(*customers, *runs).await.map_err(|e| fail(e, false, Language::En))?;
             print!("{report}");
-            if let Some(out) = &args.out {
+            if let Some(out) = out {
                 std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;
             }
+        }
+        Command::Bench(BenchCommand::Seed { customers }) => {
+            let crm = open(&cli, false).await?;
+            yiben::bench::seed(&crm, *customers).await.map_err(|e| fail(e, false, Language::En))?;
+            println!("{customers}");
+            crm.close().await;
         }
     }
     Ok(())

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test: core (cargo), UI unit (Vitest), and end-to-end through the real app.
+# Ends with one summary line per runner.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+source scripts/env.sh
+logs=$(mktemp -d)
+failed_steps=()
+
+step() {  # step NAME LOG COMMAND...
+  local name=$1 log=$2; shift 2
+  echo "==> $name"
+  if ! "$@" 2>&1 | tee "$logs/$log"; then failed_steps+=("$name"); fi
+}
+
+step "core tests (cargo test)" core.log cargo test --color never
+# cargo test regenerates the TypeScript DTOs; a difference means they were not committed.
+if git rev-parse --git-dir >/dev/null 2>&1 && ! git diff --quiet -- ui/src/bindings; then
+  echo "ui/src/bindings is out of date with the Rust types: commit the regenerated files"
+  git --no-pager diff --stat -- ui/src/bindings
+  failed_steps+=("bindings up to date")
+fi
+step "UI type check" typecheck.log npm --prefix ui run --silent typecheck
+step "UI unit tests (vitest)" ui.log npm --prefix ui test --silent -- --reporter=default --no-color
+step "UI build" uibuild.log npm --prefix ui run --silent build
+step "desktop build" desktop.log cargo build -p yiben-desktop --features tauri/custom-protocol --color never
+export YIBEN_APP="$CARGO_TARGET_DIR/debug/yiben-desktop"
+step "end-to-end tests (tauri-driver)" e2e.log \
+  timeout 900 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+  bash -c 'cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec'
+
+echo
+echo "==> summary"
+[ "${#failed_steps[@]}" -gt 0 ] && printf 'failed step: %s\n' "${failed_steps[@]}"
+core_passed=$(grep '^test result:' "$logs/core.log" | grep -o '[0-9]* passed' | awk '{s+=$1} END {print s+0}')
+core_failed=$(grep '^test result:' "$logs/core.log" | grep -o '[0-9]* failed' | awk '{s+=$1} END {print s+0}')
+ui_passed=$(grep -E '^\s*Tests' "$logs/ui.log" | grep -o '[0-9]* passed' | awk '{print $1+0}')
+ui_failed=$(grep -E '^\s*Tests' "$logs/ui.log" | grep -o '[0-9]* failed' | awk '{print $1+0}')
+e2e_passed=$(grep -E '^ℹ pass ' "$logs/e2e.log" | awk '{print $3+0}')
+e2e_failed=$(grep -E '^ℹ fail ' "$logs/e2e.log" | awk '{print $3+0}')
+echo "core: ${core_passed:-0} passed, ${core_failed:-0} failed"
+echo "ui: ${ui_passed:-0} passed, ${ui_failed:-0} failed"
+echo "e2e: ${e2e_passed:-0} passed, ${e2e_failed:-0} failed"
+[ "${#failed_steps[@]}" -eq 0 ]

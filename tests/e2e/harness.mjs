@@ -1,0 +1,125 @@
+// Drives the real app binary (real Rust, real SQLite) through tauri-driver.
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Builder, By, until } from 'selenium-webdriver'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const screenshotDir = path.join(here, 'screenshots')
+mkdirSync(screenshotDir, { recursive: true })
+
+export const appBinary =
+  process.env.YIBEN_APP ??
+  path.join(process.env.CARGO_TARGET_DIR ?? path.join(here, '..', '..', 'target'), 'debug', 'yiben-desktop')
+
+function waitForPort(port, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = net.connect(port, '127.0.0.1')
+      socket.once('connect', () => { socket.end(); resolve() })
+      socket.once('error', () => {
+        socket.destroy()
+        if (Date.now() > deadline) reject(new Error(`tauri-driver did not listen on ${port}`))
+        else setTimeout(attempt, 100)
+      })
+    }
+    attempt()
+  })
+}
+
+let nextPort = 4444 + (process.pid % 200) * 2
+
+/** A private data dir (XDG_DATA_HOME) and a tauri-driver whose app sessions all use it. */
+export async function startDriver(dataHome = mkdtempSync(path.join(os.tmpdir(), 'yiben-e2e-'))) {
+  const port = nextPort
+  nextPort += 2
+  const env = { ...process.env, XDG_DATA_HOME: dataHome }
+  delete env.YIBEN_DB
+  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1)], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  await waitForPort(port)
+  return {
+    dataHome,
+    env,
+    async session() {
+      const session = await new Builder()
+        .usingServer(`http://127.0.0.1:${port}/`)
+        .withCapabilities({ browserName: 'wry', 'tauri:options': { application: appBinary } })
+        .build()
+      await session.wait(until.elementLocated(By.css('[data-testid="page-title"]')), 30000)
+      return session
+    },
+    stop() {
+      driver.kill()
+    },
+  }
+}
+
+export const byTestId = (id) => By.css(`[data-testid="${id}"]`)
+
+export async function find(session, id, timeout = 10000) {
+  const el = await session.wait(until.elementLocated(byTestId(id)), timeout)
+  await session.wait(until.elementIsVisible(el), timeout)
+  return el
+}
+
+export async function text(session, id) {
+  return (await find(session, id)).getText()
+}
+
+export async function waitForText(session, id, expected, timeout = 10000) {
+  await session.wait(async () => {
+    try {
+      const value = await (await session.findElement(byTestId(id))).getText()
+      return typeof expected === 'string' ? value === expected : expected.test(value)
+    } catch {
+      return false
+    }
+  }, timeout, `[data-testid=${id}] never showed ${expected}`)
+}
+
+/** Types into a Naive UI input, whose <input> sits inside the element carrying the test id. */
+export async function type(session, id, value) {
+  const input = await (await find(session, id)).findElement(By.css('input'))
+  await input.clear()
+  await input.sendKeys(value)
+}
+
+export async function screenshot(session, name) {
+  // Let transitions (modal, message toasts) settle so the picture shows the steady state.
+  await session.sleep(400)
+  writeFileSync(path.join(screenshotDir, `${name}.png`), await session.takeScreenshot(), 'base64')
+}
+
+/** Clicks a button inside the customer dialog and waits until the dialog has gone. */
+export async function closeDialogWith(session, buttonId) {
+  const dialog = await find(session, 'customer-dialog')
+  await (await find(session, buttonId)).click()
+  await session.wait(until.stalenessOf(dialog), 10000)
+  // The mask fades out after the card; wait until nothing covers the page.
+  await session.wait(async () => (await session.findElements(By.css('.n-modal-mask'))).length === 0, 10000)
+}
+
+/** Waits until the list shows exactly these names (virtual rows render a frame later). */
+export async function waitForRows(session, expected, timeout = 10000) {
+  let last
+  await session
+    .wait(async () => {
+      last = await rowNames(session)
+      return JSON.stringify(last) === JSON.stringify(expected)
+    }, timeout)
+    .catch(() => {
+      throw new Error(`rows were ${JSON.stringify(last)}, expected ${JSON.stringify(expected)}`)
+    })
+}
+
+export async function rowNames(session) {
+  const cells = await session.findElements(byTestId('customer-row-name'))
+  return Promise.all(cells.map((c) => c.getText()))
+}

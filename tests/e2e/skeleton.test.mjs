@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { after, before, test } from 'node:test'
+import { appBinary, closeDialogWith, find, screenshot, startDriver, text, type, waitForRows, waitForText } from './harness.mjs'
+
+let driver
+before(async () => { driver = await startDriver() })
+after(() => driver?.stop())
+
+test('walking skeleton: add, validate, switch language, relaunch, single instance', async (t) => {
+  let app = await driver.session()
+  try {
+    await t.test('starts on the customer list in Chinese, with the sidebar', async () => {
+      assert.equal(await text(app, 'page-title'), '客户')
+      assert.equal(await app.getTitle(), '一本账 CRM')
+      for (const [id, label] of [['nav-workbench', '工作台'], ['nav-customers', '客户'], ['nav-deals', '商机'],
+        ['nav-followups', '跟进'], ['nav-reports', '报表'], ['nav-settings', '设置']]) {
+        assert.match(await text(app, id), new RegExp(`^${label}`))
+      }
+      await find(app, 'customers-empty')
+      assert.equal(await text(app, 'customer-count'), '共 0 位客户')
+      await screenshot(app, 'zh-customers-empty')
+    })
+
+    await t.test('adds a customer through the form and sees it in the list', async () => {
+      await (await find(app, 'add-customer')).click()
+      await type(app, 'customer-name', '华信科技有限公司')
+      await type(app, 'customer-phone', '+86 139-1234-5678')
+      await type(app, 'customer-industry', '制造业')
+      await screenshot(app, 'zh-customer-form')
+      await closeDialogWith(app, 'customer-save')
+      await waitForText(app, 'customer-count', '共 1 位客户')
+      await waitForRows(app, ['华信科技有限公司'])
+      const row = await (await find(app, 'customer-table')).getText()
+      assert.match(row, /139 1234 5678/)
+      assert.match(row, /制造业/)
+      await screenshot(app, 'zh-customers-one')
+    })
+
+    await t.test('an invalid phone shows the inline error and saves nothing', async () => {
+      await (await find(app, 'add-customer')).click()
+      await type(app, 'customer-name', '李四')
+      await type(app, 'customer-phone', '12345')
+      await (await find(app, 'customer-save')).click()
+      assert.equal(await text(app, 'error-phone'), '请输入有效的中国大陆手机号（11 位，以 1 开头）')
+      await screenshot(app, 'zh-customer-form-invalid-phone')
+      await closeDialogWith(app, 'customer-cancel')
+      assert.equal(await text(app, 'customer-count'), '共 1 位客户')
+      await waitForRows(app, ['华信科技有限公司'])
+    })
+
+    await t.test('a section not built yet says so plainly', async () => {
+      await (await find(app, 'nav-deals')).click()
+      assert.match(await (await find(app, 'coming-soon')).getText(), /商机即将推出/)
+      await screenshot(app, 'zh-coming-soon')
+      await (await find(app, 'nav-settings')).click()
+      await waitForText(app, 'page-title', '设置')
+      await screenshot(app, 'zh-settings')
+    })
+
+    await t.test('switching to English changes the labels', async () => {
+      await (await find(app, 'lang-en')).click()
+      await waitForText(app, 'page-title', 'Settings')
+      await screenshot(app, 'en-settings')
+      await (await find(app, 'nav-customers')).click()
+      await waitForText(app, 'page-title', 'Customers')
+      assert.match(await text(app, 'nav-workbench'), /^Workbench/)
+      assert.equal(await text(app, 'customer-count'), '1 customers')
+      await screenshot(app, 'en-customers')
+      await (await find(app, 'add-customer')).click()
+      await type(app, 'customer-name', 'Bad phone Ltd')
+      await type(app, 'customer-phone', '1391234')
+      await (await find(app, 'customer-save')).click()
+      assert.equal(await text(app, 'error-phone'), 'Enter a valid Chinese mobile number (11 digits starting with 1)')
+      await screenshot(app, 'en-customer-form-invalid-phone')
+      await closeDialogWith(app, 'customer-cancel')
+      await (await find(app, 'nav-reports')).click()
+      assert.match(await (await find(app, 'coming-soon')).getText(), /Reports is coming soon/)
+      await screenshot(app, 'en-coming-soon')
+    })
+
+    await t.test('a second launch hands over to the running app and exits', async () => {
+      const second = spawn(appBinary, [], { env: driver.env, stdio: 'ignore' })
+      const code = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => { second.kill('SIGKILL'); reject(new Error('second instance kept running')) }, 20000)
+        second.once('exit', (c) => { clearTimeout(timer); resolve(c) })
+      })
+      assert.equal(code, 0)
+      assert.match(await (await find(app, 'coming-soon')).getText(), /Reports is coming soon/, 'the first window is untouched')
+    })
+  } finally {
+    await app.quit()
+  }
+
+  await t.test('after quitting and relaunching on the same data dir, everything is still there', async () => {
+    app = await driver.session()
+    try {
+      assert.equal(await text(app, 'page-title'), 'Customers', 'the language choice was remembered')
+      await waitForText(app, 'customer-count', '1 customers')
+      await waitForRows(app, ['华信科技有限公司'])
+      await (await find(app, 'lang-zh-CN')).click()
+      await waitForText(app, 'page-title', '客户')
+    } finally {
+      await app.quit()
+    }
+  })
+})
