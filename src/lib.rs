@@ -11,6 +11,7 @@ pub mod customers;
 mod db;
 pub mod domain;
 pub mod error;
+pub mod import;
 pub mod paths;
 pub mod settings;
 
