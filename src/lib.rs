@@ -7,14 +7,17 @@
 pub mod bench;
 pub mod clock;
 mod crm;
+pub mod custom_fields;
 pub mod customers;
 mod db;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod industries;
+mod money;
 pub mod paths;
 pub mod settings;
 
 pub use clock::{Clock, FixedClock, IdGen, RandomIds, SequentialIds, SystemClock};
-pub use crm::{ConnectionSettings, Crm};
+pub use crm::{ConnectionSettings, Crm, SaveOutcome};
 pub use error::{Error, ErrorBody, ErrorCode, Result};

@@ -52,8 +52,8 @@ fn list_pages_with_limit_and_after() {
     }
     let first = json(&yiben(&db, &["customers", "list", "--limit", "2", "--json"]));
     assert_eq!(first["items"].as_array().unwrap().len(), 2);
-    let cursor = first["nextCursor"].as_i64().expect("a next page");
-    let second = json(&yiben(&db, &["customers", "list", "--limit", "2", "--after", &cursor.to_string(), "--json"]));
+    let cursor = first["nextCursor"].as_str().expect("a next page");
+    let second = json(&yiben(&db, &["customers", "list", "--limit", "2", "--cursor", cursor, "--json"]));
     assert_eq!(second["items"][0]["name"], "一");
     assert_eq!(second["nextCursor"], Value::Null);
 }
@@ -65,7 +65,7 @@ fn invalid_phone_exits_non_zero_with_the_reason_and_writes_nothing() {
     let out = yiben(&db, &["customers", "add", "--name", "张三", "--phone", "12345"]);
     assert_eq!(out.status.code(), Some(4));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("手机号"), "{stderr}");
+    assert!(stderr.contains("电话"), "{stderr}");
     assert!(stderr.contains("未保存"), "{stderr}");
     assert!(out.stdout.is_empty());
 
@@ -84,7 +84,7 @@ fn human_output_follows_the_language_chosen_in_the_app() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cli.db");
     let out = yiben(&db, &["customers", "add", "--name", "王五"]);
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("已添加客户"));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("已保存客户"));
     let listed = String::from_utf8_lossy(&yiben(&db, &["customers", "list"]).stdout).to_string();
     assert!(listed.contains("客户名称") && listed.contains("王五") && listed.contains("共 1 位客户"), "{listed}");
 }
@@ -112,4 +112,87 @@ fn a_bad_now_is_a_usage_error() {
     let out = yiben(&dir.path().join("x.db"), &["--now", "tomorrow", "customers", "list"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a date and time"));
+}
+
+#[test]
+fn the_full_profile_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let field = json(&yiben(&db, &["fields", "add", "--label", "客户所属渠道", "--kind", "single", "--options", "线上,线下", "--json"]));
+    assert_eq!(field["key"], "cf_1");
+    let c = json(&yiben(
+        &db,
+        &[
+            "--now", "2026-03-01T09:30:00+08:00",
+            "customers", "add", "--name", "华信科技有限公司", "--industry", "制造业", "--owner", "王经理",
+            "--revenue", "5000万", "--first-contact", "2024/3/1",
+            "--contact", "name=李总,title=总经理,phone=13912345678,phone=0755-86001234,email=li@huaxin.com,decision",
+            "--contact", "name=王五,phone=+86 138 0013 8000",
+            "--field", "客户所属渠道=线上", "--json",
+        ],
+    ));
+    assert_eq!(c["number"], "2026-MFG-001");
+    assert_eq!(c["revenueFen"], 5_000_000_000i64);
+    assert_eq!(c["firstContact"], "2024-03-01");
+    assert_eq!(c["contacts"][0]["phones"], serde_json::json!(["13912345678", "0755-86001234"]));
+    assert_eq!(c["contacts"][0]["decisionMaker"], true);
+    assert_eq!(c["contacts"][1]["phones"][0], "13800138000");
+    assert_eq!(c["custom"]["cf_1"], "线上");
+    let id = c["id"].as_i64().unwrap().to_string();
+
+    let got = json(&yiben(&db, &["customers", "get", &id, "--json"]));
+    assert_eq!(got, c);
+    let updated = json(&yiben(&db, &["customers", "update", &id, "--owner", "李经理", "--json"]));
+    assert_eq!(updated["owner"], "李经理");
+    assert_eq!(updated["contacts"], c["contacts"], "update keeps what it was not told to change");
+    let history = json(&yiben(&db, &["customers", "history", &id, "--json"]));
+    assert_eq!(history[0]["field"], "owner");
+    assert_eq!(history[0]["oldValue"], "王经理");
+    assert_eq!(history[0]["newValue"], "李经理");
+
+    let found = json(&yiben(&db, &["customers", "search", "hxkj", "--json"]));
+    assert_eq!(found["items"][0]["name"], "华信科技有限公司");
+    let human = String::from_utf8_lossy(&yiben(&db, &["customers", "get", &id]).stdout).to_string();
+    assert!(human.contains("联系人1: 李总 · 总经理 · 13912345678"), "{human}");
+    assert!(human.contains("客户所属渠道: 线上"), "{human}");
+}
+
+#[test]
+fn a_duplicate_exits_3_with_the_matches_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let first = json(&yiben(&db, &["customers", "add", "--name", "华信科技有限公司", "--phone", "13912345678", "--json"]));
+    let out = yiben(&db, &["customers", "add", "--name", "华信", "--phone", "139 1234 5678", "--json"]);
+    assert_eq!(out.status.code(), Some(3));
+    let body: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["status"], "duplicates");
+    assert_eq!(body["matches"][0]["customer"]["id"], first["id"]);
+    assert_eq!(body["matches"][0]["reasons"][0]["kind"], "phone");
+    let human = yiben(&db, &["customers", "add", "--name", "华信", "--phone", "13912345678"]);
+    assert_eq!(human.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&human.stderr);
+    assert!(stderr.contains("电话相同 13912345678") && stderr.contains("--allow-duplicate"), "{stderr}");
+    assert_eq!(json(&yiben(&db, &["customers", "list", "--json"]))["total"], 1);
+
+    let second = json(&yiben(&db, &["customers", "add", "--name", "华信", "--phone", "13912345678", "--allow-duplicate", "--json"]));
+    let (a, b) = (first["id"].to_string(), second["id"].to_string());
+    let merged = json(&yiben(&db, &["customers", "merge", &a, &b, "--take", "name", "--json"]));
+    assert_eq!(merged["name"], "华信");
+    assert_eq!(json(&yiben(&db, &["customers", "list", "--json"]))["total"], 1);
+}
+
+#[test]
+fn delete_and_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let c = json(&yiben(&db, &["customers", "add", "--name", "回收客户", "--json"]));
+    let id = c["id"].to_string();
+    let deleted = json(&yiben(&db, &["customers", "delete", &id, "--json"]));
+    assert!(deleted["deletedAt"].is_string());
+    assert_eq!(json(&yiben(&db, &["customers", "list", "--json"]))["total"], 0);
+    assert_eq!(json(&yiben(&db, &["customers", "list", "--deleted", "--json"]))["total"], 1);
+    let restored = json(&yiben(&db, &["customers", "restore", &id, "--json"]));
+    assert_eq!(restored["deletedAt"], Value::Null);
+    let missing = yiben(&db, &["customers", "get", "999"]);
+    assert_eq!(missing.status.code(), Some(5));
 }

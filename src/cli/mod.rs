@@ -1,3 +1,5 @@
+mod customers;
+mod lists;
 mod messages;
 
 use std::io::Write;
@@ -8,13 +10,13 @@ use std::sync::Arc;
 use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use clap::{Parser, Subcommand};
 
-use yiben::customers::{CustomerInput, PageQuery};
 use yiben::settings::Language;
 use yiben::{paths, Crm, Error, FixedClock, RandomIds};
 
 /// Exit codes are part of the CLI's contract (see README).
 pub mod exit {
     pub const ERROR: u8 = 1;
+    pub const DUPLICATE: u8 = 3;
     pub const INVALID_INPUT: u8 = 4;
     pub const NOT_FOUND: u8 = 5;
 }
@@ -34,39 +36,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Add and list customers.
+    /// Customers: add, get, update, delete, restore, list, search, merge, history.
     #[command(subcommand)]
-    Customers(CustomersCommand),
+    Customers(customers::CustomersCommand),
+    /// The managed industry list.
+    #[command(subcommand)]
+    Industries(lists::IndustriesCommand),
+    /// Custom customer fields.
+    #[command(subcommand)]
+    Fields(lists::FieldsCommand),
     /// The benchmark suite and its data generator.
     #[command(subcommand)]
     Bench(BenchCommand),
-}
-
-#[derive(Subcommand)]
-enum CustomersCommand {
-    /// Add one customer.
-    Add {
-        #[arg(long)]
-        name: String,
-        /// Chinese mobile; +86, spaces, dashes and full-width digits are accepted.
-        #[arg(long)]
-        phone: Option<String>,
-        #[arg(long)]
-        industry: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
-    /// List customers, newest first.
-    List {
-        /// Page size (1–500).
-        #[arg(long, default_value_t = 100)]
-        limit: u32,
-        /// Continue after this cursor (the previous page's nextCursor).
-        #[arg(long)]
-        after: Option<i64>,
-        #[arg(long)]
-        json: bool,
-    },
 }
 
 #[derive(Subcommand)]
@@ -110,18 +91,20 @@ pub fn run() -> ExitCode {
     match runtime.block_on(dispatch(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            let _ = writeln!(std::io::stderr(), "{}", failure.text);
+            if !failure.text.is_empty() {
+                let _ = writeln!(std::io::stderr(), "{}", failure.text);
+            }
             ExitCode::from(failure.exit)
         }
     }
 }
 
-struct Failure {
-    text: String,
-    exit: u8,
+pub struct Failure {
+    pub text: String,
+    pub exit: u8,
 }
 
-fn fail(err: Error, json: bool, lang: Language) -> Failure {
+pub fn fail(err: Error, json: bool, lang: Language) -> Failure {
     let exit = match err {
         Error::Validation(_) | Error::Conflict(_) => exit::INVALID_INPUT,
         Error::NotFound { .. } => exit::NOT_FOUND,
@@ -131,7 +114,24 @@ fn fail(err: Error, json: bool, lang: Language) -> Failure {
     Failure { text, exit }
 }
 
-async fn open(cli: &Cli, json: bool) -> Result<Crm, Failure> {
+/// The ledger plus the language its human-readable output uses.
+pub struct Session {
+    pub crm: Crm,
+    pub lang: Language,
+    pub json: bool,
+}
+
+impl Session {
+    pub fn fail(&self, err: Error) -> Failure {
+        fail(err, self.json, self.lang)
+    }
+
+    pub fn print_json<T: serde::Serialize>(&self, value: &T) {
+        println!("{}", serde_json::to_string(value).expect("json output"));
+    }
+}
+
+async fn open(cli: &Cli, json: bool) -> Result<Session, Failure> {
     let path = paths::resolve_db_path(cli.db.clone()).ok_or_else(|| Failure {
         text: "cannot find the app-data directory; pass --db PATH".into(),
         exit: exit::ERROR,
@@ -140,36 +140,30 @@ async fn open(cli: &Cli, json: bool) -> Result<Crm, Failure> {
         Some(now) => Crm::open_with(&path, Arc::new(FixedClock::new(now)), Arc::new(RandomIds::default())).await,
         None => Crm::open(&path).await,
     };
-    opened.map_err(|err| fail(err, json, Language::default()))
+    let crm = opened.map_err(|err| fail(err, json, Language::default()))?;
+    let lang = crm.language().await.unwrap_or_default();
+    Ok(Session { crm, lang, json })
 }
 
 async fn dispatch(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
-        Command::Customers(CustomersCommand::Add { name, phone, industry, json }) => {
-            let crm = open(&cli, *json).await?;
-            let lang = crm.language().await.unwrap_or_default();
-            let input = CustomerInput { name: name.clone(), phone: phone.clone(), industry: industry.clone() };
-            let customer = crm.add_customer(&input).await.map_err(|e| fail(e, *json, lang))?;
-            if *json {
-                println!("{}", serde_json::to_string(&customer).expect("customer json"));
-            } else {
-                println!("{}", messages::added(&customer, lang));
-            }
-            crm.close().await;
+        Command::Customers(command) => {
+            let session = open(&cli, command.json()).await?;
+            let result = customers::run(&session, command).await;
+            session.crm.close().await;
+            result
         }
-        Command::Customers(CustomersCommand::List { limit, after, json }) => {
-            let crm = open(&cli, *json).await?;
-            let lang = crm.language().await.unwrap_or_default();
-            let page = crm
-                .list_customers(&PageQuery { limit: *limit, after: *after })
-                .await
-                .map_err(|e| fail(e, *json, lang))?;
-            if *json {
-                println!("{}", serde_json::to_string(&page).expect("page json"));
-            } else {
-                print!("{}", messages::table(&page, lang));
-            }
-            crm.close().await;
+        Command::Industries(command) => {
+            let session = open(&cli, command.json()).await?;
+            let result = lists::industries(&session, command).await;
+            session.crm.close().await;
+            result
+        }
+        Command::Fields(command) => {
+            let session = open(&cli, command.json()).await?;
+            let result = lists::fields(&session, command).await;
+            session.crm.close().await;
+            result
         }
         Command::Bench(BenchCommand::Run { customers, runs, out }) => {
             let report = yiben::bench::run(*customers, *runs).await.map_err(|e| fail(e, false, Language::En))?;
@@ -177,13 +171,14 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             if let Some(out) = out {
                 std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;
             }
+            Ok(())
         }
         Command::Bench(BenchCommand::Seed { customers }) => {
-            let crm = open(&cli, false).await?;
-            yiben::bench::seed(&crm, *customers).await.map_err(|e| fail(e, false, Language::En))?;
+            let session = open(&cli, false).await?;
+            yiben::bench::seed(&session.crm, *customers).await.map_err(|e| session.fail(e))?;
             println!("{customers}");
-            crm.close().await;
+            session.crm.close().await;
+            Ok(())
         }
     }
-    Ok(())
 }

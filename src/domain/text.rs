@@ -18,6 +18,32 @@ pub fn name_key(s: &str) -> String {
     half_width(s).split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
+/// A company name without its legal-form suffix and bracketed region, for "possible
+/// duplicate" hints: "华信科技有限公司", "华信科技（集团）股份有限公司" and "华信科技" share
+/// "华信科技". Person names pass through as their key.
+pub fn company_core(s: &str) -> String {
+    const SUFFIXES: &[&str] = &[
+        "股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司", "co., ltd.", "co.,ltd.",
+        "co., ltd", "co.,ltd", "co. ltd", "ltd.", "ltd", "inc.", "inc", "corp.", "corp", "limited", "group",
+    ];
+    let mut core = name_key(s);
+    // Bracketed parts: （中国）, (集团), (北京).
+    while let (Some(open), Some(close)) = (core.find(['(', '（']), core.rfind([')', '）'])) {
+        if close <= open {
+            break;
+        }
+        let close_end = close + core[close..].chars().next().map_or(1, char::len_utf8);
+        core.replace_range(open..close_end, "");
+    }
+    loop {
+        let trimmed = core.trim_end_matches([' ', ',', '.']).to_owned();
+        match SUFFIXES.iter().find(|suffix| trimmed.ends_with(*suffix) && trimmed.len() > suffix.len()) {
+            Some(suffix) => core = trimmed[..trimmed.len() - suffix.len()].to_owned(),
+            None => return trimmed,
+        }
+    }
+}
+
 /// A customer's display name: required, trimmed, at most [`CustomerName::MAX_CHARS`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CustomerName(String);
@@ -68,6 +94,24 @@ mod tests {
         ];
         for (raw, key) in cases {
             assert_eq!(name_key(raw), key, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn company_core_table() {
+        let cases = [
+            ("华信科技有限公司", "华信科技"),
+            ("华信科技股份有限公司", "华信科技"),
+            ("华信科技有限责任公司", "华信科技"),
+            ("华信科技（集团）股份有限公司", "华信科技"),
+            ("华信科技集团", "华信科技"),
+            ("华信科技(中国)有限公司", "华信科技"),
+            ("ABC Trading Co., Ltd.", "abc trading"),
+            ("张三", "张三"),
+            ("公司", "公司"),
+        ];
+        for (raw, core) in cases {
+            assert_eq!(company_core(raw), core, "{raw}");
         }
     }
 

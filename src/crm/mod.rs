@@ -1,10 +1,14 @@
+mod customers;
+mod lists;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Local, Utc};
 use sqlx::SqlitePool;
 
-use crate::customers::{self, Customer, CustomerInput, CustomerPage, NewCustomer, PageQuery};
+pub use customers::SaveOutcome;
+
 use crate::settings::{self, Language};
 use crate::{db, Clock, IdGen, RandomIds, Result, SystemClock};
 
@@ -18,6 +22,8 @@ pub struct Crm {
     path: PathBuf,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGen>,
+    /// The user's time zone: customer numbers carry the local year.
+    zone: FixedOffset,
 }
 
 impl Crm {
@@ -29,7 +35,20 @@ impl Crm {
     pub async fn open_with(path: impl AsRef<Path>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>) -> Result<Crm> {
         let path = path.as_ref().to_path_buf();
         let pool = db::open_pool(&path).await?;
-        Ok(Crm { pool, path, clock, ids })
+        let zone = *Local::now().offset();
+        let crm = Crm { pool, path, clock, ids, zone };
+        crm.refresh_stale().await?;
+        Ok(crm)
+    }
+
+    /// Uses this zone instead of the machine's (tests, and the CLI's `--now` with an offset).
+    pub fn with_zone(mut self, zone: FixedOffset) -> Self {
+        self.zone = zone;
+        self
+    }
+
+    pub fn zone(&self) -> FixedOffset {
+        self.zone
     }
 
     pub fn path(&self) -> &Path {
@@ -43,42 +62,6 @@ impl Crm {
     /// Waits for in-flight work and checkpoints the WAL so the file is whole on its own.
     pub async fn close(self) {
         self.pool.close().await;
-    }
-
-    pub async fn add_customer(&self, input: &CustomerInput) -> Result<Customer> {
-        let customer = NewCustomer::parse(input)?;
-        let now = self.now();
-        let uid = self.ids.next_uid(now);
-        let mut tx = self.pool.begin().await?;
-        let id = customers::insert(&mut tx, &customer, &uid, now).await?;
-        let saved = customers::get(&mut tx, id).await?;
-        tx.commit().await?;
-        Ok(saved)
-    }
-
-    /// Adds many customers in one transaction: all of them or none.
-    pub async fn add_customers(&self, inputs: &[CustomerInput]) -> Result<usize> {
-        let now = self.now();
-        let rows = inputs
-            .iter()
-            .map(|input| Ok((NewCustomer::parse(input)?, self.ids.next_uid(now))))
-            .collect::<Result<Vec<_>>>()?;
-        let mut tx = self.pool.begin().await?;
-        customers::insert_batch(&mut tx, &rows, now).await?;
-        tx.commit().await?;
-        Ok(rows.len())
-    }
-
-    pub async fn customer(&self, id: i64) -> Result<Customer> {
-        customers::get(&mut *self.pool.acquire().await?, id).await
-    }
-
-    pub async fn list_customers(&self, query: &PageQuery) -> Result<CustomerPage> {
-        // A read transaction keeps the page and its total consistent with each other.
-        let mut tx = self.pool.begin().await?;
-        let page = customers::page(&mut tx, query).await?;
-        tx.commit().await?;
-        Ok(page)
     }
 
     pub async fn language(&self) -> Result<Language> {

@@ -1,0 +1,339 @@
+//! The customer list: server-side paging (keyset), sorting, filtering and quick search over
+//! any number of customers. The UI asks for one page at a time and never gets the table.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use ts_rs::TS;
+
+use super::{CustomValues, CustomerKind};
+use crate::db::from_ms;
+use crate::domain::half_width;
+use crate::{Error, Result};
+
+/// One line of the list.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CustomerRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub number: Option<String>,
+    pub kind: CustomerKind,
+    pub name: String,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub source: Option<String>,
+    pub owner: Option<String>,
+    pub grade: Option<String>,
+    pub stage: Option<String>,
+    /// The customer's own phone, else its first contact's.
+    pub phone: Option<String>,
+    /// The first contact's name.
+    pub contact_name: Option<String>,
+    pub email: Option<String>,
+    #[ts(type = "Record<string, string | number | string[]>")]
+    pub custom: CustomValues,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SortField {
+    #[default]
+    Updated,
+    Created,
+    Name,
+    Number,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CustomerSort {
+    pub field: SortField,
+    pub desc: bool,
+}
+
+impl Default for CustomerSort {
+    fn default() -> Self {
+        CustomerSort { field: SortField::Updated, desc: true }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Scope {
+    /// Customers in use.
+    #[default]
+    Live,
+    /// The recycle bin (merged-away records are kept in history, not here).
+    Deleted,
+}
+
+/// Exact-match filters; the full AND/OR/NOT filter language builds on these.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CustomerFilters {
+    /// Industry codes; any of them.
+    #[serde(default)]
+    pub industry: Vec<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub kind: Option<CustomerKind>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub region: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub source: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub grade: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub stage: Option<String>,
+    /// Custom field key → the value it must hold (for multiple choice: one of its choices).
+    #[serde(default)]
+    pub custom: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ListQuery {
+    pub limit: u32,
+    /// The previous page's `nextCursor`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub cursor: Option<String>,
+    /// Quick search: name, number, phone fragment, contact, e-mail, pinyin or initials.
+    #[serde(default)]
+    #[ts(optional)]
+    pub search: Option<String>,
+    #[serde(default)]
+    pub filters: CustomerFilters,
+    #[serde(default)]
+    pub sort: CustomerSort,
+    #[serde(default)]
+    pub scope: Scope,
+}
+
+/// The skeleton's page request, still what `customers list` without options sends.
+pub type PageQuery = ListQuery;
+
+impl ListQuery {
+    pub const MAX_LIMIT: u32 = 500;
+
+    pub fn first(limit: u32) -> Self {
+        ListQuery { limit, ..Default::default() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CustomerPage {
+    pub items: Vec<CustomerRow>,
+    /// How many customers match the query, not just this page.
+    #[ts(type = "number")]
+    pub total: i64,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    number: Option<String>,
+    kind: String,
+    name: String,
+    industry: Option<String>,
+    region: Option<String>,
+    source: Option<String>,
+    owner: Option<String>,
+    grade: Option<String>,
+    stage: Option<String>,
+    phone: Option<String>,
+    contact_name: Option<String>,
+    email: Option<String>,
+    custom: String,
+    created_at: i64,
+    updated_at: i64,
+    deleted_at: Option<i64>,
+    name_key: String,
+}
+
+impl From<Row> for CustomerRow {
+    fn from(r: Row) -> Self {
+        CustomerRow {
+            id: r.id,
+            number: r.number,
+            kind: CustomerKind::from_db(&r.kind),
+            name: r.name,
+            industry: r.industry,
+            region: r.region,
+            source: r.source,
+            owner: r.owner,
+            grade: r.grade,
+            stage: r.stage,
+            phone: r.phone,
+            contact_name: r.contact_name,
+            email: r.email,
+            custom: serde_json::from_str(&r.custom).unwrap_or_default(),
+            created_at: from_ms(r.created_at),
+            updated_at: from_ms(r.updated_at),
+            deleted_at: r.deleted_at.map(from_ms),
+        }
+    }
+}
+
+const SELECT_ROW: &str = "SELECT c.id, c.number, c.kind, c.name, i.name AS industry, c.region, c.source, c.owner,
+    c.grade, c.stage,
+    coalesce(c.phone, (SELECT json_extract(k.phones, '$[0]') FROM contacts k WHERE k.customer_id = c.id
+                       AND k.phones <> '[]' ORDER BY k.position, k.id LIMIT 1)) AS phone,
+    (SELECT k.name FROM contacts k WHERE k.customer_id = c.id ORDER BY k.position, k.id LIMIT 1) AS contact_name,
+    c.email, c.custom, c.created_at, c.updated_at, c.deleted_at, c.name_key
+    FROM customers c LEFT JOIN industries i ON i.code = c.industry_code ";
+
+pub(crate) async fn row(conn: &mut SqliteConnection, id: i64) -> Result<CustomerRow> {
+    let mut qb = QueryBuilder::<Sqlite>::new(SELECT_ROW);
+    qb.push("WHERE c.id = ").push_bind(id);
+    let row: Option<Row> = qb.build_query_as().fetch_optional(conn).await?;
+    row.map(CustomerRow::from).ok_or(Error::NotFound { entity: "customer", id: id.to_string() })
+}
+
+fn sort_column(field: SortField) -> &'static str {
+    match field {
+        SortField::Updated => "c.updated_at",
+        SortField::Created => "c.created_at",
+        SortField::Name => "c.name_key",
+        SortField::Number => "coalesce(c.number, '')",
+    }
+}
+
+fn sort_value(row: &Row, field: SortField) -> Value {
+    match field {
+        SortField::Updated => Value::from(row.updated_at),
+        SortField::Created => Value::from(row.created_at),
+        SortField::Name => Value::from(row.name_key.clone()),
+        SortField::Number => Value::from(row.number.clone().unwrap_or_default()),
+    }
+}
+
+/// `%`, `_` and `\` typed by the user match themselves.
+fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn push_where(qb: &mut QueryBuilder<Sqlite>, q: &ListQuery) {
+    qb.push(match q.scope {
+        Scope::Live => "WHERE c.deleted_at IS NULL",
+        Scope::Deleted => "WHERE c.deleted_at IS NOT NULL AND c.merged_into IS NULL",
+    });
+    if let Some(search) = q.search.as_deref().map(|s| half_width(s).trim().to_lowercase()).filter(|s| !s.is_empty()) {
+        if search.chars().count() >= 3 {
+            // Trigram index: a 3+ character fragment anywhere, Chinese, digits or pinyin.
+            let phrase = format!("\"{}\"", search.replace('"', "\"\""));
+            qb.push(" AND c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ")
+                .push_bind(phrase)
+                .push(")");
+        } else {
+            // One or two characters are below the trigram size: a scan of the compact index.
+            let pattern = like_pattern(&search);
+            qb.push(" AND c.id IN (SELECT rowid FROM customer_search WHERE body LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\' OR pinyin LIKE ")
+                .push_bind(pattern)
+                .push(" ESCAPE '\\')");
+        }
+    }
+    let f = &q.filters;
+    if !f.industry.is_empty() {
+        qb.push(" AND c.industry_code IN (");
+        let mut sep = qb.separated(", ");
+        for code in &f.industry {
+            sep.push_bind(code.clone());
+        }
+        qb.push(")");
+    }
+    if let Some(kind) = f.kind {
+        qb.push(" AND c.kind = ").push_bind(kind.as_str());
+    }
+    for (column, value) in [
+        ("c.owner", &f.owner),
+        ("c.region", &f.region),
+        ("c.source", &f.source),
+        ("c.grade", &f.grade),
+        ("c.stage", &f.stage),
+    ] {
+        if let Some(value) = value {
+            qb.push(" AND ").push(column).push(" = ").push_bind(value.clone());
+        }
+    }
+    for (key, value) in &f.custom {
+        // Keys are generated (cf_N), yet still bound: nothing typed reaches the SQL text.
+        let path = format!("$.\"{}\"", key.replace('"', ""));
+        qb.push(" AND (json_extract(c.custom, ")
+            .push_bind(path.clone())
+            .push(") = ")
+            .push_bind(value.clone())
+            .push(" OR EXISTS (SELECT 1 FROM json_each(c.custom, ")
+            .push_bind(path)
+            .push(") WHERE value = ")
+            .push_bind(value.clone())
+            .push("))");
+    }
+}
+
+pub async fn page(conn: &mut SqliteConnection, q: &ListQuery) -> Result<CustomerPage> {
+    if q.limit == 0 || q.limit > ListQuery::MAX_LIMIT {
+        return Err(Error::invalid("limit", "out_of_range"));
+    }
+    let cursor: Option<(Value, i64)> = match &q.cursor {
+        None => None,
+        Some(raw) => Some(serde_json::from_str(raw).map_err(|_| Error::invalid("cursor", "cursor_invalid"))?),
+    };
+    let column = sort_column(q.sort.field);
+    let mut qb = QueryBuilder::<Sqlite>::new(SELECT_ROW);
+    push_where(&mut qb, q);
+    if let Some((value, id)) = cursor {
+        qb.push(" AND (").push(column).push(", c.id) ").push(if q.sort.desc { "< (" } else { "> (" });
+        match value {
+            Value::Number(n) => qb.push_bind(n.as_i64().unwrap_or_default()),
+            Value::String(s) => qb.push_bind(s),
+            _ => return Err(Error::invalid("cursor", "cursor_invalid")),
+        };
+        qb.push(", ").push_bind(id).push(")");
+    }
+    let dir = if q.sort.desc { " DESC" } else { " ASC" };
+    qb.push(" ORDER BY ").push(column).push(dir).push(", c.id").push(dir);
+    qb.push(" LIMIT ").push_bind(q.limit as i64 + 1);
+    let mut rows: Vec<Row> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    // One extra row tells whether another page exists without a second query.
+    let has_more = rows.len() > q.limit as usize;
+    rows.truncate(q.limit as usize);
+    let next_cursor = match rows.last() {
+        Some(last) if has_more => Some(serde_json::to_string(&(sort_value(last, q.sort.field), last.id)).expect("cursor")),
+        _ => None,
+    };
+    let total = count(conn, q).await?;
+    Ok(CustomerPage { items: rows.into_iter().map(CustomerRow::from).collect(), total, next_cursor })
+}
+
+pub async fn count(conn: &mut SqliteConnection, q: &ListQuery) -> Result<i64> {
+    let mut qb = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM customers c ");
+    push_where(&mut qb, q);
+    Ok(qb.build_query_scalar().fetch_one(conn).await?)
+}
