@@ -66,3 +66,14 @@ pub async fn set_language(
 ) -> Result<()> {
     put(conn, LANGUAGE, &language, now).await
 }
+
+/// The UI's own remembered choices (list columns, sort order) live under this prefix; the
+/// key after it is limited so a buggy caller cannot fill the table with junk keys.
+pub fn ui_pref_key(key: &str) -> Result<String> {
+    let valid = !key.is_empty() && key.len() <= 40 && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_');
+    if valid {
+        Ok(format!("ui.{key}"))
+    } else {
+        Err(Error::invalid("key", "key_invalid"))
+    }
+}

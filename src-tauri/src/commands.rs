@@ -1,33 +1,138 @@
 //! Each command is a few lines over the core; errors cross as `{code, message, fields}`.
 
+use std::collections::BTreeMap;
+
 use tauri::State;
-use yiben::customers::{Customer, CustomerInput, CustomerPage, PageQuery};
+use yiben::custom_fields::{CustomField, CustomFieldInput};
+use yiben::customers::duplicates::DuplicateMatch;
+use yiben::customers::history::HistoryEntry;
+use yiben::customers::merge::{MergePreview, MergeSide};
+use yiben::customers::{Customer, CustomerInput, CustomerPage, ListQuery};
+use yiben::industries::Industry;
 use yiben::settings::Language;
-use yiben::{Crm, Error};
+use yiben::{Crm, Error, SaveOutcome};
 
 use crate::tray::TrayMenu;
 use crate::StartedAt;
 
+type Result<T> = std::result::Result<T, Error>;
+
 #[tauri::command]
-pub async fn customers_add(crm: State<'_, Crm>, input: CustomerInput) -> Result<Customer, Error> {
-    crm.add_customer(&input).await
+pub async fn customers_add(crm: State<'_, Crm>, input: CustomerInput, allow_duplicate: bool) -> Result<SaveOutcome> {
+    crm.add_customer(&input, allow_duplicate).await
 }
 
 #[tauri::command]
-pub async fn customers_list(crm: State<'_, Crm>, query: PageQuery) -> Result<CustomerPage, Error> {
+pub async fn customers_update(
+    crm: State<'_, Crm>,
+    id: i64,
+    input: CustomerInput,
+    allow_duplicate: bool,
+) -> Result<SaveOutcome> {
+    crm.update_customer(id, &input, allow_duplicate).await
+}
+
+#[tauri::command]
+pub async fn customers_get(crm: State<'_, Crm>, id: i64) -> Result<Customer> {
+    crm.customer(id).await
+}
+
+#[tauri::command]
+pub async fn customers_list(crm: State<'_, Crm>, query: ListQuery) -> Result<CustomerPage> {
     crm.list_customers(&query).await
 }
 
 #[tauri::command]
-pub async fn language_get(crm: State<'_, Crm>) -> Result<Language, Error> {
+pub async fn customers_history(crm: State<'_, Crm>, id: i64) -> Result<Vec<HistoryEntry>> {
+    crm.customer_history(id).await
+}
+
+#[tauri::command]
+pub async fn customers_duplicates(crm: State<'_, Crm>, input: CustomerInput, exclude: Option<i64>) -> Result<Vec<DuplicateMatch>> {
+    crm.find_duplicates(&input, exclude).await
+}
+
+#[tauri::command]
+pub async fn customers_delete(crm: State<'_, Crm>, id: i64) -> Result<()> {
+    crm.delete_customer(id).await
+}
+
+#[tauri::command]
+pub async fn customers_restore(crm: State<'_, Crm>, id: i64) -> Result<Customer> {
+    crm.restore_customer(id).await
+}
+
+#[tauri::command]
+pub async fn customers_purge(crm: State<'_, Crm>, id: i64) -> Result<()> {
+    crm.purge_customer(id).await
+}
+
+#[tauri::command]
+pub async fn customers_merge_preview(crm: State<'_, Crm>, survivor: i64, absorbed: i64) -> Result<MergePreview> {
+    crm.merge_preview(survivor, absorbed).await
+}
+
+#[tauri::command]
+pub async fn customers_merge(
+    crm: State<'_, Crm>,
+    survivor: i64,
+    absorbed: i64,
+    choices: BTreeMap<String, MergeSide>,
+) -> Result<Customer> {
+    crm.merge_customers(survivor, absorbed, &choices).await
+}
+
+#[tauri::command]
+pub async fn industries_list(crm: State<'_, Crm>) -> Result<Vec<Industry>> {
+    crm.industries().await
+}
+
+#[tauri::command]
+pub async fn industries_save(crm: State<'_, Crm>, industry: Industry) -> Result<Industry> {
+    crm.save_industry(&industry).await
+}
+
+#[tauri::command]
+pub async fn industries_delete(crm: State<'_, Crm>, code: String) -> Result<()> {
+    crm.delete_industry(&code).await
+}
+
+#[tauri::command]
+pub async fn custom_fields_list(crm: State<'_, Crm>) -> Result<Vec<CustomField>> {
+    crm.custom_fields().await
+}
+
+#[tauri::command]
+pub async fn custom_fields_create(crm: State<'_, Crm>, input: CustomFieldInput) -> Result<CustomField> {
+    crm.create_custom_field(&input).await
+}
+
+#[tauri::command]
+pub async fn custom_fields_update(crm: State<'_, Crm>, id: i64, input: CustomFieldInput) -> Result<CustomField> {
+    crm.update_custom_field(id, &input).await
+}
+
+#[tauri::command]
+pub async fn language_get(crm: State<'_, Crm>) -> Result<Language> {
     crm.language().await
 }
 
 #[tauri::command]
-pub async fn language_set(crm: State<'_, Crm>, tray: State<'_, TrayMenu>, language: Language) -> Result<(), Error> {
+pub async fn language_set(crm: State<'_, Crm>, tray: State<'_, TrayMenu>, language: Language) -> Result<()> {
     crm.set_language(language).await?;
     tray.relabel(language);
     Ok(())
+}
+
+/// Remembered UI choices (list columns, sort): opaque JSON the UI owns, stored in the ledger.
+#[tauri::command]
+pub async fn ui_pref_get(crm: State<'_, Crm>, key: String) -> Result<Option<serde_json::Value>> {
+    crm.ui_pref(&key).await
+}
+
+#[tauri::command]
+pub async fn ui_pref_set(crm: State<'_, Crm>, key: String, value: serde_json::Value) -> Result<()> {
+    crm.set_ui_pref(&key, &value).await
 }
 
 /// The UI calls this once its first customer page is on screen. With YIBEN_STARTUP_PROBE

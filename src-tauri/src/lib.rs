@@ -38,9 +38,26 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::customers_add,
+            commands::customers_update,
+            commands::customers_get,
             commands::customers_list,
+            commands::customers_history,
+            commands::customers_duplicates,
+            commands::customers_delete,
+            commands::customers_restore,
+            commands::customers_purge,
+            commands::customers_merge_preview,
+            commands::customers_merge,
+            commands::industries_list,
+            commands::industries_save,
+            commands::industries_delete,
+            commands::custom_fields_list,
+            commands::custom_fields_create,
+            commands::custom_fields_update,
             commands::language_get,
             commands::language_set,
+            commands::ui_pref_get,
+            commands::ui_pref_set,
             commands::ui_ready,
         ])
         .run(tauri::generate_context!())

@@ -71,6 +71,17 @@ impl Crm {
     pub async fn set_language(&self, language: Language) -> Result<()> {
         settings::set_language(&mut *self.pool.acquire().await?, language, self.now()).await
     }
+
+    pub async fn ui_pref(&self, key: &str) -> Result<Option<serde_json::Value>> {
+        settings::get(&mut *self.pool.acquire().await?, &settings::ui_pref_key(key)?).await
+    }
+
+    pub async fn set_ui_pref(&self, key: &str, value: &serde_json::Value) -> Result<()> {
+        if value.to_string().len() > 16 * 1024 {
+            return Err(crate::Error::invalid("value", "too_long"));
+        }
+        settings::put(&mut *self.pool.acquire().await?, &settings::ui_pref_key(key)?, value, self.now()).await
+    }
 }
 
 /// How the connection is configured, for `yiben check` and the tests.

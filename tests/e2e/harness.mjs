@@ -5,7 +5,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Builder, By, until } from 'selenium-webdriver'
+import { Builder, By, Key, until } from 'selenium-webdriver'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 export const screenshotDir = path.join(here, 'screenshots')
@@ -86,9 +86,22 @@ export async function waitForText(session, id, expected, timeout = 10000) {
 
 /** Types into a Naive UI input, whose <input> sits inside the element carrying the test id. */
 export async function type(session, id, value) {
-  const input = await (await find(session, id)).findElement(By.css('input'))
-  await input.clear()
-  await input.sendKeys(value)
+  const input = await (await find(session, id)).findElement(By.css('input, textarea'))
+  // WebDriver's clear() sets the value without an input event, so Vue never sees it:
+  // select everything and delete it the way a person would.
+  await input.sendKeys(Key.chord(Key.CONTROL, 'a'), Key.BACK_SPACE)
+  if (value) await input.sendKeys(value)
+}
+
+/** Opens a Naive UI select and clicks the option whose text contains `optionText`. */
+export async function choose(session, id, optionText) {
+  await (await find(session, id)).click()
+  const option = await session.wait(
+    until.elementLocated(By.xpath(`//div[contains(@class,'n-base-select-option') and contains(., '${optionText}')]`)),
+    10000,
+  )
+  await session.wait(until.elementIsVisible(option), 10000)
+  await option.click()
 }
 
 export async function screenshot(session, name) {
@@ -101,7 +114,10 @@ export async function screenshot(session, name) {
 export async function closeDialogWith(session, buttonId) {
   const dialog = await find(session, 'customer-dialog')
   await (await find(session, buttonId)).click()
-  await session.wait(until.stalenessOf(dialog), 10000)
+  await session.wait(until.stalenessOf(dialog), 10000).catch(async (err) => {
+    await screenshot(session, `failed-close-${buttonId}`)
+    throw err
+  })
   // The mask fades out after the card; wait until nothing covers the page.
   await session.wait(async () => (await session.findElements(By.css('.n-modal-mask'))).length === 0, 10000)
 }
@@ -122,4 +138,17 @@ export async function waitForRows(session, expected, timeout = 10000) {
 export async function rowNames(session) {
   const cells = await session.findElements(byTestId('customer-row-name'))
   return Promise.all(cells.map((c) => c.getText()))
+}
+
+/** A subtest that leaves a screenshot behind when it fails, named after the step. */
+export async function step(t, session, name, body) {
+  await t.test(name, async () => {
+    try {
+      await body()
+    } catch (err) {
+      const slug = name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)
+      await screenshot(session(), `failed-${slug}`).catch(() => undefined)
+      throw err
+    }
+  })
 }

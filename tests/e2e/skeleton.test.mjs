@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { after, before, test } from 'node:test'
-import { appBinary, closeDialogWith, find, screenshot, startDriver, text, type, waitForRows, waitForText } from './harness.mjs'
+import { appBinary, choose, closeDialogWith, find, screenshot, startDriver, text, type, waitForRows, waitForText } from './harness.mjs'
 
 let driver
 before(async () => { driver = await startDriver() })
@@ -26,7 +26,7 @@ test('walking skeleton: add, validate, switch language, relaunch, single instanc
       await (await find(app, 'add-customer')).click()
       await type(app, 'customer-name', '华信科技有限公司')
       await type(app, 'customer-phone', '+86 139-1234-5678')
-      await type(app, 'customer-industry', '制造业')
+      await choose(app, 'customer-industry', '制造业')
       await screenshot(app, 'zh-customer-form')
       await closeDialogWith(app, 'customer-save')
       await waitForText(app, 'customer-count', '共 1 位客户')
@@ -42,7 +42,7 @@ test('walking skeleton: add, validate, switch language, relaunch, single instanc
       await type(app, 'customer-name', '李四')
       await type(app, 'customer-phone', '12345')
       await (await find(app, 'customer-save')).click()
-      assert.equal(await text(app, 'error-phone'), '请输入有效的中国大陆手机号（11 位，以 1 开头）')
+      assert.equal(await text(app, 'error-phone'), '请输入有效的电话：11 位手机号，或区号-号码（如 010-12345678）')
       await screenshot(app, 'zh-customer-form-invalid-phone')
       await closeDialogWith(app, 'customer-cancel')
       assert.equal(await text(app, 'customer-count'), '共 1 位客户')
@@ -71,7 +71,7 @@ test('walking skeleton: add, validate, switch language, relaunch, single instanc
       await type(app, 'customer-name', 'Bad phone Ltd')
       await type(app, 'customer-phone', '1391234')
       await (await find(app, 'customer-save')).click()
-      assert.equal(await text(app, 'error-phone'), 'Enter a valid Chinese mobile number (11 digits starting with 1)')
+      assert.equal(await text(app, 'error-phone'), 'Enter a valid phone: an 11-digit mobile, or area code and number (e.g. 010-12345678)')
       await screenshot(app, 'en-customer-form-invalid-phone')
       await closeDialogWith(app, 'customer-cancel')
       await (await find(app, 'nav-reports')).click()

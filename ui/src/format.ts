@@ -19,3 +19,18 @@ export function formatDateTime(iso: string, language: Language): string {
     hour12: false,
   }).format(d)
 }
+
+/** Fen as the amount people read: 300000000 → ¥3,000,000; 3000050 → ¥30,000.50. */
+export function formatFen(fen: number | null | undefined): string {
+  if (fen === null || fen === undefined) return ''
+  const yuan = fen / 100
+  return '¥' + yuan.toLocaleString('en-US', { minimumFractionDigits: fen % 100 === 0 ? 0 : 2, maximumFractionDigits: 2 })
+}
+
+/** A custom field value as text for lists and the detail page. */
+export function formatCustomValue(kind: string, value: unknown): string {
+  if (value === null || value === undefined) return ''
+  if (Array.isArray(value)) return value.join('、')
+  if (kind === 'money' && typeof value === 'number') return formatFen(value)
+  return String(value)
+}

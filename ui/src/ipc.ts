@@ -4,12 +4,24 @@ import { invoke } from '@tauri-apps/api/core'
 import type { Customer } from './bindings/Customer'
 import type { CustomerInput } from './bindings/CustomerInput'
 import type { CustomerPage } from './bindings/CustomerPage'
+import type { CustomerRow } from './bindings/CustomerRow'
+import type { CustomField } from './bindings/CustomField'
+import type { CustomFieldInput } from './bindings/CustomFieldInput'
+import type { DuplicateMatch } from './bindings/DuplicateMatch'
 import type { ErrorBody } from './bindings/ErrorBody'
 import type { ErrorCode } from './bindings/ErrorCode'
+import type { HistoryEntry } from './bindings/HistoryEntry'
+import type { Industry } from './bindings/Industry'
 import type { Language } from './bindings/Language'
-import type { PageQuery } from './bindings/PageQuery'
+import type { ListQuery } from './bindings/ListQuery'
+import type { MergePreview } from './bindings/MergePreview'
+import type { MergeSide } from './bindings/MergeSide'
+import type { SaveOutcome } from './bindings/SaveOutcome'
 
-export type { Customer, CustomerInput, CustomerPage, ErrorBody, Language, PageQuery }
+export type {
+  Customer, CustomerInput, CustomerPage, CustomerRow, CustomField, CustomFieldInput, DuplicateMatch, ErrorBody,
+  HistoryEntry, Industry, Language, ListQuery, MergePreview, MergeSide, SaveOutcome,
+}
 
 /** Codes from the core, plus IPC for failures that never reached it. */
 export type AppErrorCode = ErrorCode | 'IPC'
@@ -44,9 +56,30 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 export const api = {
-  addCustomer: (input: CustomerInput) => call<Customer>('customers_add', { input }),
-  listCustomers: (query: PageQuery) => call<CustomerPage>('customers_list', { query }),
+  addCustomer: (input: CustomerInput, allowDuplicate = false) =>
+    call<SaveOutcome>('customers_add', { input, allowDuplicate }),
+  updateCustomer: (id: number, input: CustomerInput, allowDuplicate = false) =>
+    call<SaveOutcome>('customers_update', { id, input, allowDuplicate }),
+  getCustomer: (id: number) => call<Customer>('customers_get', { id }),
+  listCustomers: (query: ListQuery) => call<CustomerPage>('customers_list', { query }),
+  customerHistory: (id: number) => call<HistoryEntry[]>('customers_history', { id }),
+  findDuplicates: (input: CustomerInput, exclude: number | null = null) =>
+    call<DuplicateMatch[]>('customers_duplicates', { input, exclude }),
+  deleteCustomer: (id: number) => call<null>('customers_delete', { id }),
+  restoreCustomer: (id: number) => call<Customer>('customers_restore', { id }),
+  purgeCustomer: (id: number) => call<null>('customers_purge', { id }),
+  mergePreview: (survivor: number, absorbed: number) => call<MergePreview>('customers_merge_preview', { survivor, absorbed }),
+  mergeCustomers: (survivor: number, absorbed: number, choices: Record<string, MergeSide>) =>
+    call<Customer>('customers_merge', { survivor, absorbed, choices }),
+  listIndustries: () => call<Industry[]>('industries_list'),
+  saveIndustry: (industry: Industry) => call<Industry>('industries_save', { industry }),
+  deleteIndustry: (code: string) => call<null>('industries_delete', { code }),
+  listCustomFields: () => call<CustomField[]>('custom_fields_list'),
+  createCustomField: (input: CustomFieldInput) => call<CustomField>('custom_fields_create', { input }),
+  updateCustomField: (id: number, input: CustomFieldInput) => call<CustomField>('custom_fields_update', { id, input }),
   getLanguage: () => call<Language>('language_get'),
   setLanguage: (language: Language) => call<null>('language_set', { language }),
+  getUiPref: <T>(key: string) => call<T | null>('ui_pref_get', { key }),
+  setUiPref: (key: string, value: unknown) => call<null>('ui_pref_set', { key, value }),
   uiReady: () => call<null>('ui_ready'),
 }

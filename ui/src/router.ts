@@ -2,6 +2,8 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-rou
 import CustomersPage from './pages/CustomersPage.vue'
 import SettingsPage from './pages/SettingsPage.vue'
 import ComingSoonPage from './pages/ComingSoonPage.vue'
+import CustomerDetailPage from './pages/CustomerDetailPage.vue'
+import RecycleBinPage from './pages/RecycleBinPage.vue'
 
 /** The sidebar, in order. `ready: false` sections say plainly that they are coming. */
 export const sections = [
@@ -20,6 +22,8 @@ const pages: Record<string, RouteRecordRaw['component']> = {
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/customers' },
+  { path: '/customers/:id(\\d+)', name: 'customer', component: CustomerDetailPage },
+  { path: '/customers/bin', name: 'bin', component: RecycleBinPage },
   ...sections.map((s) => ({
     path: `/${s.name}`,
     name: s.name,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
-import { AppError, api, toAppError } from '../src/ipc'
+import { AppError, api, toAppError, type ListQuery } from '../src/ipc'
 import { errorText, fieldErrorText, makeI18n } from '../src/i18n'
 
 afterEach(() => clearMocks())
@@ -26,11 +26,16 @@ describe('api', () => {
       if (cmd === 'customers_list') return { items: [], total: 0, nextCursor: null }
       return null
     })
-    await api.listCustomers({ limit: 100, after: 42 })
+    const query: ListQuery = {
+      limit: 100, cursor: '[1,42]', filters: { industry: [], custom: {} }, sort: { field: 'name', desc: false }, scope: 'live',
+    }
+    await api.listCustomers(query)
     await api.setLanguage('en')
+    await api.addCustomer({ name: '甲', contacts: [], custom: {} }, true)
     expect(calls).toEqual([
-      ['customers_list', { query: { limit: 100, after: 42 } }],
+      ['customers_list', { query }],
       ['language_set', { language: 'en' }],
+      ['customers_add', { input: { name: '甲', contacts: [], custom: {} }, allowDuplicate: true }],
     ])
   })
 
@@ -38,14 +43,21 @@ describe('api', () => {
     mockIPC(() => {
       throw { code: 'VALIDATION', message: 'invalid input: name: required', fields: { name: 'required' } }
     })
-    await expect(api.addCustomer({ name: '' })).rejects.toMatchObject({ code: 'VALIDATION', fields: { name: 'required' } })
+    const attempt = api.addCustomer({ name: '', contacts: [], custom: {} })
+    await expect(attempt).rejects.toBeInstanceOf(AppError)
+    await attempt.catch((err: AppError) => {
+      expect(err.code).toBe('VALIDATION')
+      expect(err.fields).toEqual({ name: 'required' })
+    })
   })
 })
 
 describe('error sentences', () => {
   it('translate by code, never by message text', () => {
-    const { global } = makeI18n('zh-CN')
-    const t = global.t as unknown as (k: string, n?: Record<string, unknown>) => string
+    const i18n = makeI18n('zh-CN')
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const global = i18n.global as any
+    const t = global.t as (k: string, n?: Record<string, unknown>) => string
     expect(errorText(t, new AppError('BUSY', 'database is locked'))).toBe('数据库正被其他程序占用，请稍后重试')
     expect(fieldErrorText(t, 'phone_invalid')).toContain('手机号')
     expect(fieldErrorText(t, 'some_new_code')).toBe('some_new_code')

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import zhCN from '../src/locales/zh-CN.json'
-import en from '../src/locales/en.json'
+import { messages } from '../src/i18n'
 import { sections } from '../src/router'
+
+const zhCN = messages['zh-CN'] as any
+const en = messages.en as any
 
 function keys(obj: Record<string, unknown>, prefix = ''): string[] {
   return Object.entries(obj).flatMap(([k, v]) =>
@@ -10,6 +12,12 @@ function keys(obj: Record<string, unknown>, prefix = ''): string[] {
 }
 
 describe('locales', () => {
+  it('every locale file exists in both languages', () => {
+    const zhFiles = Object.keys(import.meta.glob('../src/locales/zh-CN/*.json')).map((f) => f.split('/').pop())
+    const enFiles = Object.keys(import.meta.glob('../src/locales/en/*.json')).map((f) => f.split('/').pop())
+    expect(enFiles.sort()).toEqual(zhFiles.sort())
+  })
+
   it('zh-CN and en define exactly the same keys', () => {
     expect(keys(en).sort()).toEqual(keys(zhCN).sort())
   })

@@ -1,48 +1,63 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { api, type Customer } from '../ipc'
+import { api, type CustomerRow, type ListQuery } from '../ipc'
+import type { CustomerSort } from '../bindings/CustomerSort'
 
 const PAGE_SIZE = 100
 
 /** The customer list, fetched a page at a time from the core: never the whole table. */
 export const useCustomersStore = defineStore('customers', () => {
-  const items = ref<Customer[]>([])
+  const items = ref<CustomerRow[]>([])
   const total = ref(0)
-  const nextCursor = ref<number | null>(null)
+  const nextCursor = ref<string | null>(null)
   const loading = ref(false)
   const loaded = ref(false)
+  const search = ref('')
+  const industries = ref<string[]>([])
+  const sort = ref<CustomerSort>({ field: 'updated', desc: true })
+  // Answers to an older query are dropped: typing fast must not show stale rows.
+  let generation = 0
 
-  async function loadFirst() {
+  function query(cursor: string | null): ListQuery {
+    return {
+      limit: PAGE_SIZE,
+      cursor: cursor ?? undefined,
+      search: search.value.trim() || undefined,
+      filters: { industry: industries.value, custom: {} },
+      sort: sort.value,
+      scope: 'live',
+    }
+  }
+
+  async function reload() {
+    const mine = ++generation
     loading.value = true
     try {
-      const page = await api.listCustomers({ limit: PAGE_SIZE })
+      const page = await api.listCustomers(query(null))
+      if (mine !== generation) return
       items.value = page.items
       total.value = page.total
       nextCursor.value = page.nextCursor
       loaded.value = true
     } finally {
-      loading.value = false
+      if (mine === generation) loading.value = false
     }
   }
 
   async function loadMore() {
     if (loading.value || nextCursor.value === null) return
+    const mine = generation
     loading.value = true
     try {
-      const page = await api.listCustomers({ limit: PAGE_SIZE, after: nextCursor.value })
+      const page = await api.listCustomers(query(nextCursor.value))
+      if (mine !== generation) return
       items.value = items.value.concat(page.items)
       total.value = page.total
       nextCursor.value = page.nextCursor
     } finally {
-      loading.value = false
+      if (mine === generation) loading.value = false
     }
   }
 
-  /** A customer just saved goes to the top without refetching the page. */
-  function prepend(customer: Customer) {
-    items.value = [customer, ...items.value]
-    total.value += 1
-  }
-
-  return { items, total, nextCursor, loading, loaded, loadFirst, loadMore, prepend }
+  return { items, total, nextCursor, loading, loaded, search, industries, sort, reload, loadMore }
 })
