@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::{Connection, SqliteConnection};
 
-use crate::customers::{CustomerInput, PageQuery};
+use crate::customers::{CustomerFilters, CustomerInput, ListQuery, PageQuery};
 use crate::{Crm, Result};
 
 /// xorshift64*: reproducible data without pulling in a random-number crate.
@@ -172,15 +172,31 @@ async fn run_in(dir: &std::path::Path, customers: usize, runs: usize) -> Result<
     let bare_batched = bare_sqlx_insert(&dir.join("bare-batched.db"), &rows, true).await?;
     let bare_single = bare_sqlx_insert(&dir.join("bare-single.db"), &rows, false).await?;
 
-    let first = time_runs(runs, || async { crm.list_customers(&PageQuery::first(100)).await.map(drop) }).await?;
+    let shared = &crm;
+    let page = move |q: ListQuery| async move { shared.list_customers(&q).await.map(drop) };
+    let first = time_runs(runs, || page(PageQuery::first(100))).await?;
     // Every generated row shares one updated_at, so the middle of the list is that moment and
     // the middle id.
     let updated = crm.list_customers(&PageQuery::first(1)).await?.items[0].updated_at.timestamp_millis();
     let deep_cursor = format!("[{updated},{}]", (customers / 2).max(1));
-    let deep = time_runs(runs, || async {
-        crm.list_customers(&PageQuery { limit: 100, cursor: Some(deep_cursor.clone()), ..Default::default() }).await.map(drop)
-    })
-    .await?;
+    let deep = time_runs(runs, || page(ListQuery { cursor: Some(deep_cursor.clone()), ..ListQuery::first(100) })).await?;
+    let filters = CustomerFilters { industry: vec!["MFG".into()], owner: Some("王经理".into()), ..Default::default() };
+    let filtered = ListQuery { filters, ..ListQuery::first(100) };
+    let count = time_runs(runs, || async { crm.count_customers(&filtered).await.map(drop) }).await?;
+    let filtered_page = time_runs(runs, || page(filtered.clone())).await?;
+    let search = |text: &str| ListQuery { search: Some(text.to_owned()), ..ListQuery::first(100) };
+    let mut searches = Vec::new();
+    for (label, text) in [
+        ("Search, 4 Chinese characters (恒达精密)", "恒达精密"),
+        ("Search, phone fragment (13812)", "13812"),
+        ("Search, pinyin initials (hdjm)", "hdjm"),
+        ("Search, 2 Chinese characters (恒达)", "恒达"),
+        ("Search, 1 Chinese character (鼎)", "鼎"),
+    ] {
+        let q = search(text);
+        let matches = crm.count_customers(&q).await?;
+        searches.push((label, matches, time_runs(runs.min(50), || page(q.clone())).await?));
+    }
     crm.close().await;
 
     let rate = |d: Duration| format!("{:.0} rows/s", customers as f64 / d.as_secs_f64());
@@ -190,7 +206,7 @@ async fn run_in(dir: &std::path::Path, customers: usize, runs: usize) -> Result<
     let _ = writeln!(out, "|---|---|---|---|");
     let _ = writeln!(
         out,
-        "| Insert all rows (parse, validate, index), one transaction | {} ({}) | multi-row batches: {} ({}) | {:.2}× |",
+        "| Insert all rows in one transaction (parse, validate, number, search index, duplicate keys) | {} ({}) | same table and indexes, multi-row batches, no search index: {} ({}) | {:.2}× |",
         ms(ours),
         rate(ours),
         ms(bare_batched),
@@ -204,10 +220,18 @@ async fn run_in(dir: &std::path::Path, customers: usize, runs: usize) -> Result<
         rate(bare_single),
         bare_single.as_secs_f64() / bare_batched.as_secs_f64()
     );
-    let _ = writeln!(out, "\n| Query (page of 100 + total count) | p50 | p95 |");
-    let _ = writeln!(out, "|---|---|---|");
-    let _ = writeln!(out, "| First page | {} | {} |", ms(first.percentile(0.5)), ms(first.percentile(0.95)));
-    let _ = writeln!(out, "| Keyset page in the middle | {} | {} |", ms(deep.percentile(0.5)), ms(deep.percentile(0.95)));
+    let _ = writeln!(out, "\n| Query (a page of 100 rows + the total count unless noted) | Matches | p50 | p95 |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    let row = |out: &mut String, label: &str, matches: String, t: &Timings| {
+        let _ = writeln!(out, "| {label} | {matches} | {} | {} |", ms(t.percentile(0.5)), ms(t.percentile(0.95)));
+    };
+    row(&mut out, "First page", customers.to_string(), &first);
+    row(&mut out, "Keyset page in the middle", customers.to_string(), &deep);
+    row(&mut out, "Filtered count only (industry + owner)", "—".into(), &count);
+    row(&mut out, "Filtered first page (industry + owner)", "—".into(), &filtered_page);
+    for (label, matches, t) in &searches {
+        row(&mut out, label, matches.to_string(), t);
+    }
     Ok(out)
 }
 

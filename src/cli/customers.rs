@@ -264,6 +264,7 @@ impl ListArgs {
                 desc: !self.asc,
             },
             scope: if self.deleted { Scope::Deleted } else { Scope::Live },
+            with_total: true,
         }
     }
 }

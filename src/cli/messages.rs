@@ -249,11 +249,12 @@ pub fn table(page: &CustomerPage, lang: Language) -> String {
             updated
         );
     }
+    let total = page.total.unwrap_or(page.items.len() as i64);
     out += &match (zh(lang), &page.next_cursor) {
-        (true, Some(next)) => format!("共 {} 位客户；下一页：--cursor '{next}'\n", page.total),
-        (true, None) => format!("共 {} 位客户\n", page.total),
-        (false, Some(next)) => format!("{} customers; next page: --cursor '{next}'\n", page.total),
-        (false, None) => format!("{} customers\n", page.total),
+        (true, Some(next)) => format!("共 {total} 位客户；下一页：--cursor '{next}'\n"),
+        (true, None) => format!("共 {total} 位客户\n"),
+        (false, Some(next)) => format!("{total} customers; next page: --cursor '{next}'\n"),
+        (false, None) => format!("{total} customers\n"),
     };
     out
 }

@@ -152,6 +152,11 @@ impl Crm {
         Ok(page)
     }
 
+    /// How many customers match a query, without fetching a page.
+    pub async fn count_customers(&self, query: &ListQuery) -> Result<i64> {
+        customers::list_count(&mut *self.pool.acquire().await?, query).await
+    }
+
     pub async fn find_duplicates(&self, input: &CustomerInput, exclude: Option<i64>) -> Result<Vec<DuplicateMatch>> {
         let mut conn = self.pool.acquire().await?;
         let customer = NewCustomer::parse(input, &catalog(&mut conn).await?)?;

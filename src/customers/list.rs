@@ -127,6 +127,10 @@ pub struct ListQuery {
     pub sort: CustomerSort,
     #[serde(default)]
     pub scope: Scope,
+    /// Also count every match (`total`). A count walks all matches, so the UI asks for it
+    /// beside the first page, never with the pages that follow.
+    #[serde(default)]
+    pub with_total: bool,
 }
 
 /// The skeleton's page request, still what `customers list` without options sends.
@@ -135,8 +139,9 @@ pub type PageQuery = ListQuery;
 impl ListQuery {
     pub const MAX_LIMIT: u32 = 500;
 
+    /// The first page of everything, with its total.
     pub fn first(limit: u32) -> Self {
-        ListQuery { limit, ..Default::default() }
+        ListQuery { limit, with_total: true, ..Default::default() }
     }
 }
 
@@ -145,9 +150,9 @@ impl ListQuery {
 #[ts(export)]
 pub struct CustomerPage {
     pub items: Vec<CustomerRow>,
-    /// How many customers match the query, not just this page.
-    #[ts(type = "number")]
-    pub total: i64,
+    /// How many customers match the query, when `withTotal` asked for it.
+    #[ts(type = "number | null")]
+    pub total: Option<i64>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
 }
@@ -328,7 +333,7 @@ pub async fn page(conn: &mut SqliteConnection, q: &ListQuery) -> Result<Customer
         Some(last) if has_more => Some(serde_json::to_string(&(sort_value(last, q.sort.field), last.id)).expect("cursor")),
         _ => None,
     };
-    let total = count(conn, q).await?;
+    let total = if q.with_total { Some(count(conn, q).await?) } else { None };
     Ok(CustomerPage { items: rows.into_iter().map(CustomerRow::from).collect(), total, next_cursor })
 }
 

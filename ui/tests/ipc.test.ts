@@ -27,7 +27,7 @@ describe('api', () => {
       return null
     })
     const query: ListQuery = {
-      limit: 100, cursor: '[1,42]', filters: { industry: [], custom: {} }, sort: { field: 'name', desc: false }, scope: 'live',
+      limit: 100, cursor: '[1,42]', filters: { industry: [], custom: {} }, sort: { field: 'name', desc: false }, scope: 'live', withTotal: false,
     }
     await api.listCustomers(query)
     await api.setLanguage('en')

@@ -3,9 +3,9 @@ import type { CustomerRow } from "./CustomerRow";
 
 export type CustomerPage = { items: Array<CustomerRow>, 
 /**
- * How many customers match the query, not just this page.
+ * How many customers match the query, when `withTotal` asked for it.
  */
-total: number, 
+total: number | null, 
 /**
  * Pass as `cursor` for the next page; absent on the last page.
  */

@@ -11,4 +11,9 @@ cursor?: string,
 /**
  * Quick search: name, number, phone fragment, contact, e-mail, pinyin or initials.
  */
-search?: string, filters: CustomerFilters, sort: CustomerSort, scope: Scope, };
+search?: string, filters: CustomerFilters, sort: CustomerSort, scope: Scope, 
+/**
+ * Also count every match (`total`). A count walks all matches, so the UI asks for it
+ * beside the first page, never with the pages that follow.
+ */
+withTotal: boolean, };

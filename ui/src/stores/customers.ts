@@ -22,6 +22,8 @@ export const useCustomersStore = defineStore('customers', () => {
     return {
       limit: PAGE_SIZE,
       cursor: cursor ?? undefined,
+      // Counting walks every match: only the first page asks for it.
+      withTotal: cursor === null,
       search: search.value.trim() || undefined,
       filters: { industry: industries.value, custom: {} },
       sort: sort.value,
@@ -36,7 +38,7 @@ export const useCustomersStore = defineStore('customers', () => {
       const page = await api.listCustomers(query(null))
       if (mine !== generation) return
       items.value = page.items
-      total.value = page.total
+      total.value = page.total ?? page.items.length
       nextCursor.value = page.nextCursor
       loaded.value = true
     } finally {
@@ -52,7 +54,6 @@ export const useCustomersStore = defineStore('customers', () => {
       const page = await api.listCustomers(query(nextCursor.value))
       if (mine !== generation) return
       items.value = items.value.concat(page.items)
-      total.value = page.total
       nextCursor.value = page.nextCursor
     } finally {
       if (mine === generation) loading.value = false
