@@ -27,6 +27,11 @@ pub enum Error {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
+    /// A file that cannot be imported at all; `fields.file` carries the precise code.
+    #[error("{0}")]
+    Import(#[from] crate::import::ImportError),
+    #[error("cancelled; nothing was changed")]
+    Cancelled,
 }
 
 fn describe(fields: &FieldErrors) -> String {
@@ -45,6 +50,8 @@ pub enum ErrorCode {
     Database,
     Migration,
     Io,
+    Import,
+    Cancelled,
 }
 
 /// What an error looks like on the wire.
@@ -66,12 +73,15 @@ impl Error {
             Error::Database(_) => ErrorCode::Database,
             Error::Migration(_) => ErrorCode::Migration,
             Error::Io(_) => ErrorCode::Io,
+            Error::Import(_) => ErrorCode::Import,
+            Error::Cancelled => ErrorCode::Cancelled,
         }
     }
 
     pub fn fields(&self) -> FieldErrors {
         match self {
             Error::Validation(f) | Error::Conflict(f) => f.clone(),
+            Error::Import(e) => FieldErrors::from([("file".to_owned(), e.code().to_owned())]),
             _ => FieldErrors::new(),
         }
     }

@@ -14,7 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod import;
 pub mod industries;
-mod money;
+pub(crate) mod money;
 pub mod paths;
 pub mod settings;
 

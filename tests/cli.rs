@@ -196,3 +196,57 @@ fn delete_and_restore() {
     let missing = yiben(&db, &["customers", "get", "999"]);
     assert_eq!(missing.status.code(), Some(5));
 }
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/import/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn import_prints_the_counts_and_undo_takes_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let dry = json(&yiben(&db, &["import", &fixture("customers_title_merged.xlsx"), "--dry-run", "--json"]));
+    assert_eq!((dry["imported"].as_i64(), dry["importId"].as_i64()), (Some(8), None));
+    assert_eq!(json(&yiben(&db, &["customers", "list", "--json"]))["total"], 0);
+
+    let report = json(&yiben(&db, &["import", &fixture("customers_title_merged.xlsx"), "--json"]));
+    assert_eq!(report["imported"], 8);
+    assert_eq!(report["merged"], 0);
+    assert_eq!(report["skipped"], 0);
+    assert_eq!(report["rejected"], 2);
+    assert_eq!(report["errors"][0], serde_json::json!({"row": 8, "column": "首次接触时间", "reason": "date_invalid"}));
+
+    let again = yiben(&db, &["import", &fixture("customers_gbk.csv"), "--on-duplicate", "skip"]);
+    assert!(again.status.success());
+    let text = String::from_utf8_lossy(&again.stdout);
+    assert!(text.starts_with("导入成功 0 条，重复 3 条（已跳过），失败 1 条"), "{text}");
+    assert!(text.contains("第 7 行 联系方式（电话/微信）"), "{text}");
+
+    let undone = json(&yiben(&db, &["import", "--undo", "last", "--json"]));
+    assert!(undone["undoneAt"].is_i64());
+    let undone = json(&yiben(&db, &["import", "--undo", &report["importId"].to_string(), "--json"]));
+    assert_eq!(undone["imported"], 8);
+    assert_eq!(json(&yiben(&db, &["customers", "list", "--json"]))["total"], 0);
+}
+
+#[test]
+fn an_unreadable_file_exits_non_zero_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    json(&yiben(&db, &["customers", "add", "--name", "已有客户", "--json"]));
+    for (file, words) in [
+        ("password_protected.xlsx", "密码保护"),
+        ("truncated.xlsx", "已损坏"),
+        ("empty.csv", "文件是空的"),
+    ] {
+        let out = yiben(&db, &["import", &fixture(file)]);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(words), "{file}: {stderr}");
+    }
+    let out = yiben(&db, &["import", &fixture("not_a_spreadsheet.xlsx"), "--json"]);
+    let body: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(body["code"], "IMPORT");
+    assert_eq!(body["fields"]["file"], "import_unreadable");
+    assert_eq!(json(&yiben(&db, &["customers", "list", "--json"]))["total"], 1);
+}

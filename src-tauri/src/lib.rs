@@ -2,6 +2,7 @@
 //! No SQL and no business rules live here.
 
 mod commands;
+mod import_commands;
 mod tray;
 
 use std::time::Instant;
@@ -16,7 +17,9 @@ pub fn run() {
     tauri::Builder::default()
         // Must be the first plugin: a second launch hands over to the running app and exits.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| show_main_window(app)))
+        .plugin(tauri_plugin_dialog::init())
         .manage(StartedAt(started))
+        .manage(import_commands::ImportCancel::default())
         .setup(|app| {
             let path = match yiben::paths::resolve_db_path(None).filter(|_| std::env::var_os(yiben::paths::DB_ENV_VAR).is_some()) {
                 Some(path) => path,
@@ -59,6 +62,14 @@ pub fn run() {
             commands::ui_pref_get,
             commands::ui_pref_set,
             commands::ui_ready,
+            import_commands::import_sheets,
+            import_commands::import_preview,
+            import_commands::import_run,
+            import_commands::import_cancel,
+            import_commands::import_undo,
+            import_commands::import_history,
+            import_commands::import_templates,
+            import_commands::import_template_save,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

@@ -41,6 +41,9 @@ fn field_label(field: &str, lang: Language) -> String {
         ("label", "名称", "label"),
         ("options", "选项", "options"),
         ("code", "代码", "code"),
+        ("file", "文件", "file"),
+        ("mapping", "列对应", "column mapping"),
+        ("headerRow", "表头行", "header row"),
     ];
     // contacts.1.phones.0 → 联系人2 电话1
     let parts: Vec<&str> = field.split('.').collect();
@@ -59,6 +62,11 @@ fn field_label(field: &str, lang: Language) -> String {
         ["custom", key] => format!("{} {key}", if zh(lang) { "自定义字段" } else { "custom field" }),
         _ => word(field),
     }
+}
+
+/// A field error code as a sentence fragment.
+pub fn reason_text(code: &str, lang: Language) -> String {
+    reason(code, lang)
 }
 
 fn reason(code: &str, lang: Language) -> String {
@@ -81,6 +89,16 @@ fn reason(code: &str, lang: Language) -> String {
         ("unknown_key", "有未知的项（可用 name, title, phone, wechat, email, role, decision）", "has an unknown key (name, title, phone, wechat, email, role, decision)"),
         ("in_use", "仍在使用中", "is still in use"),
         ("code_invalid", "应为 2–8 位大写字母或数字", "must be 2–8 upper-case letters or digits"),
+        ("name_unmapped", "没有任何一列对应到客户名称", "no column is mapped to the customer name"),
+        ("already_undone", "这次导入已经撤销过了", "this import was already undone"),
+        ("import_empty", "文件是空的", "the file is empty"),
+        ("import_unknown_encoding", "无法识别文件的文字编码（支持 UTF-8、UTF-16、GBK/GB18030）", "unknown text encoding (UTF-8, UTF-16 and GBK/GB18030 are supported)"),
+        ("import_password_protected", "工作簿有密码保护，请先取消密码再导入", "the workbook is password protected; remove the password first"),
+        ("import_unreadable", "文件已损坏或不是表格文件", "the file is damaged or not a spreadsheet"),
+        ("import_unsupported_format", "不支持的文件类型（支持 xlsx、xlsm、xls、ods、csv、txt）", "unsupported file type (xlsx, xlsm, xls, ods, csv, txt)"),
+        ("import_no_header", "找不到表头行（如 客户名称、电话）", "no header row found (e.g. 客户名称, 电话)"),
+        ("import_sheet_not_found", "找不到这个工作表", "no such sheet"),
+        ("import_io", "无法读取文件", "cannot read the file"),
     ];
     reasons
         .iter()

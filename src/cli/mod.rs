@@ -1,4 +1,5 @@
 mod customers;
+mod import;
 mod lists;
 mod messages;
 
@@ -45,6 +46,8 @@ enum Command {
     /// Custom customer fields.
     #[command(subcommand)]
     Fields(lists::FieldsCommand),
+    /// Import customers from a spreadsheet, or undo an import.
+    Import(import::ImportArgs),
     /// The benchmark suite and its data generator.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -162,6 +165,12 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Fields(command) => {
             let session = open(&cli, command.json()).await?;
             let result = lists::fields(&session, command).await;
+            session.crm.close().await;
+            result
+        }
+        Command::Import(args) => {
+            let session = open(&cli, args.json()).await?;
+            let result = import::run(&session, args).await;
             session.crm.close().await;
             result
         }

@@ -1,4 +1,5 @@
 mod customers;
+mod import;
 mod lists;
 
 use std::path::{Path, PathBuf};

@@ -54,7 +54,7 @@ impl CustomerKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Contact {
@@ -75,7 +75,7 @@ pub struct Contact {
 pub type CustomValues = BTreeMap<String, Value>;
 
 /// A customer as the detail page, the CLI's `get --json` and the export see it.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Customer {

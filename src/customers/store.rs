@@ -270,29 +270,54 @@ pub async fn refresh_derived(conn: &mut SqliteConnection, id: i64) -> Result<()>
 
 /// What quick search matches: names, number, phones (with and without dashes), e-mails,
 /// WeChat ids; and the pinyin (full and initials) of the customer's and contacts' names.
-pub(crate) fn search_text(c: &Customer) -> (String, String) {
-    let mut body = vec![c.name.clone()];
-    body.extend(c.number.clone());
-    let phones = c.phone.iter().chain(c.contacts.iter().flat_map(|k| k.phones.iter()));
+pub(crate) fn search_parts<'a>(
+    name: &'a str,
+    number: Option<&'a str>,
+    phones: impl Iterator<Item = &'a str>,
+    emails: impl Iterator<Item = &'a str>,
+    contact_names: impl Iterator<Item = &'a str> + Clone,
+    wechats: impl Iterator<Item = &'a str>,
+) -> (String, String) {
+    let mut body: Vec<String> = vec![name.to_owned()];
+    body.extend(number.map(str::to_owned));
     for phone in phones {
-        body.push(phone.clone());
+        body.push(phone.to_owned());
         if phone.contains('-') {
             body.push(phone.replace('-', ""));
         }
     }
-    body.extend(c.email.clone());
+    body.extend(emails.map(str::to_owned));
+    body.extend(contact_names.clone().map(str::to_owned));
+    body.extend(wechats.map(str::to_owned));
     let mut pinyin = Vec::new();
-    for name in std::iter::once(&c.name).chain(c.contacts.iter().map(|k| &k.name)) {
-        let (full, initials) = pinyin_keys(name);
+    for n in std::iter::once(name).chain(contact_names) {
+        let (full, initials) = pinyin_keys(n);
         pinyin.push(full);
         pinyin.push(initials);
     }
-    for contact in &c.contacts {
-        body.push(contact.name.clone());
-        body.extend(contact.email.clone());
-        body.extend(contact.wechat.clone());
-    }
     (body.join(" "), pinyin.join(" "))
+}
+
+pub(crate) fn search_text(c: &Customer) -> (String, String) {
+    search_parts(
+        &c.name,
+        c.number.as_deref(),
+        c.phone.iter().chain(c.contacts.iter().flat_map(|k| k.phones.iter())).map(String::as_str),
+        c.email.iter().chain(c.contacts.iter().filter_map(|k| k.email.as_ref())).map(String::as_str),
+        c.contacts.iter().map(|k| k.name.as_str()),
+        c.contacts.iter().filter_map(|k| k.wechat.as_deref()),
+    )
+}
+
+fn new_search_text(c: &NewCustomer, number: &str) -> (String, String) {
+    search_parts(
+        c.name.as_str(),
+        Some(number),
+        c.phones().map(Phone::as_str),
+        c.emails().map(|e| e.as_str()),
+        c.contacts.iter().map(|k| k.name.as_str()),
+        c.contacts.iter().filter_map(|k| k.wechat.as_deref()),
+    )
 }
 
 /// Moves a customer to or from the recycle bin.
@@ -326,12 +351,13 @@ pub async fn stale_ids(conn: &mut SqliteConnection) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar("SELECT id FROM customers WHERE name_core IS NULL").fetch_all(conn).await?)
 }
 
-/// SQLite allows 32766 bound parameters per statement.
+/// SQLite allows 32766 bound parameters per statement; 21 per customer row.
 const BATCH_ROWS: usize = 1000;
 
-/// Inserts many parsed customers (no contacts) with multi-row statements, search entries
-/// and keys included: one statement per row costs sqlx 15–50× more. The caller owns the
-/// transaction; ids are assigned here, consecutively after the current maximum.
+/// Inserts many parsed customers with multi-row statements (customers, contacts, search
+/// entries, duplicate keys): one statement per row costs sqlx 15–50× more. The caller owns
+/// the transaction; ids are assigned here, consecutively after the current maximum, so an
+/// import can be undone by its id range.
 pub async fn insert_batch(
     conn: &mut SqliteConnection,
     rows: &[(NewCustomer, String, String)],
@@ -342,7 +368,8 @@ pub async fn insert_batch(
     for (chunk, chunk_ids) in rows.chunks(BATCH_ROWS).zip(ids.chunks(BATCH_ROWS)) {
         let mut qb = sqlx::QueryBuilder::new(
             "INSERT INTO customers (id, uid, number, kind, name, name_key, name_core, industry_code, industry,
-                 region, source, owner, phone, email, custom, created_at, updated_at) ",
+                 employees, revenue_fen, region, address, source, first_contact, owner, grade, stage, needs, notes,
+                 phone, email, custom, created_at, updated_at) ",
         );
         qb.push_values(chunk.iter().zip(chunk_ids), |mut b, ((c, uid, number), id)| {
             b.push_bind(*id)
@@ -354,9 +381,17 @@ pub async fn insert_batch(
                 .push_bind(company_core(c.name.as_str()))
                 .push_bind(c.industry.as_ref().map(|i| i.code.clone()))
                 .push_bind(c.industry.as_ref().map(|i| i.name.clone()))
+                .push_bind(c.employees)
+                .push_bind(c.revenue_fen)
                 .push_bind(c.region.clone())
+                .push_bind(c.address.clone())
                 .push_bind(c.source.clone())
+                .push_bind(c.first_contact.map(|d| d.format("%Y-%m-%d").to_string()))
                 .push_bind(c.owner.clone())
+                .push_bind(c.grade.clone())
+                .push_bind(c.stage.clone())
+                .push_bind(c.needs.clone())
+                .push_bind(c.notes.clone())
                 .push_bind(c.phone.as_ref().map(|p| p.as_str().to_owned()))
                 .push_bind(c.email.as_ref().map(|e| e.as_str().to_owned()))
                 .push_bind(custom_json(c))
@@ -365,19 +400,34 @@ pub async fn insert_batch(
         });
         qb.build().execute(&mut *conn).await?;
 
+        let contacts: Vec<(i64, usize, &NewContact)> = chunk
+            .iter()
+            .zip(chunk_ids)
+            .flat_map(|((c, _, _), id)| c.contacts.iter().enumerate().map(move |(pos, k)| (*id, pos, k)))
+            .collect();
+        for part in contacts.chunks(BATCH_ROWS) {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO contacts (customer_id, position, name, title, phones, wechat, email, decision_maker, role) ",
+            );
+            qb.push_values(part, |mut b, (id, pos, k)| {
+                let phones: Vec<&str> = k.phones.iter().map(Phone::as_str).collect();
+                b.push_bind(*id)
+                    .push_bind(*pos as i64)
+                    .push_bind(k.name.clone())
+                    .push_bind(k.title.clone())
+                    .push_bind(serde_json::to_string(&phones).expect("phones serialize"))
+                    .push_bind(k.wechat.clone())
+                    .push_bind(k.email.as_ref().map(|e| e.as_str().to_owned()))
+                    .push_bind(k.decision_maker)
+                    .push_bind(k.role.clone());
+            });
+            qb.build().execute(&mut *conn).await?;
+        }
+
         let mut qb = sqlx::QueryBuilder::new("INSERT INTO customer_search (rowid, body, pinyin) ");
         qb.push_values(chunk.iter().zip(chunk_ids), |mut b, ((c, _, number), id)| {
-            let mut body = format!("{} {number}", c.name.as_str());
-            if let Some(phone) = &c.phone {
-                body.push(' ');
-                body.push_str(phone.as_str());
-            }
-            if let Some(email) = &c.email {
-                body.push(' ');
-                body.push_str(email.as_str());
-            }
-            let (full, initials) = pinyin_keys(c.name.as_str());
-            b.push_bind(*id).push_bind(body).push_bind(format!("{full} {initials}"));
+            let (body, pinyin) = new_search_text(c, number);
+            b.push_bind(*id).push_bind(body).push_bind(pinyin);
         });
         qb.build().execute(&mut *conn).await?;
 
@@ -385,13 +435,13 @@ pub async fn insert_batch(
             .iter()
             .zip(chunk_ids)
             .flat_map(|((c, _, _), id)| {
-                c.phone.iter().map(move |p| (*id, "phone", p.as_str())).chain(c.email.iter().map(move |e| (*id, "email", e.as_str())))
+                c.phones().map(move |p| (*id, "phone", p.as_str())).chain(c.emails().map(move |e| (*id, "email", e.as_str())))
             })
             .collect();
-        if !keys.is_empty() {
+        for part in keys.chunks(BATCH_ROWS * 3) {
             let mut qb = sqlx::QueryBuilder::new("INSERT OR IGNORE INTO customer_keys (customer_id, kind, value) ");
-            qb.push_values(keys, |mut b, (id, kind, value)| {
-                b.push_bind(id).push_bind(kind).push_bind(value.to_owned());
+            qb.push_values(part, |mut b, (id, kind, value)| {
+                b.push_bind(*id).push_bind(*kind).push_bind(value.to_string());
             });
             qb.build().execute(&mut *conn).await?;
         }

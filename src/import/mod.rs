@@ -9,8 +9,10 @@ pub mod cell;
 pub mod decode;
 pub mod delimited;
 pub mod header;
+pub mod job;
 pub mod mapping;
 pub mod parse;
+pub mod rows;
 mod source;
 pub mod workbook;
 

@@ -1,0 +1,70 @@
+//! Import commands: preview, run with progress and cancel, undo, history, mapping templates.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use tauri::ipc::Channel;
+use tauri::State;
+use yiben::import::job::{ImportPreview, ImportProgress, ImportRecord, ImportReport, ImportRequest, MappingTemplate};
+use yiben::import::Target;
+use yiben::{Crm, Error};
+
+type Result<T> = std::result::Result<T, Error>;
+
+/// Set by `import_cancel`; the running import checks it between batches.
+#[derive(Default)]
+pub struct ImportCancel(pub Arc<AtomicBool>);
+
+#[tauri::command]
+pub async fn import_sheets(crm: State<'_, Crm>, path: String) -> Result<Vec<String>> {
+    crm.import_sheets(std::path::Path::new(&path)).await
+}
+
+#[tauri::command]
+pub async fn import_preview(crm: State<'_, Crm>, request: ImportRequest) -> Result<ImportPreview> {
+    crm.import_preview(&request, 200).await
+}
+
+#[tauri::command]
+pub async fn import_run(
+    crm: State<'_, Crm>,
+    cancel: State<'_, ImportCancel>,
+    request: ImportRequest,
+    on_progress: Channel<ImportProgress>,
+) -> Result<ImportReport> {
+    cancel.0.store(false, Ordering::Relaxed);
+    crm.import(&request, false, &cancel.0, &|p| {
+        let _ = on_progress.send(p);
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn import_cancel(cancel: State<'_, ImportCancel>) {
+    cancel.0.store(true, Ordering::Relaxed);
+}
+
+#[tauri::command]
+pub async fn import_undo(crm: State<'_, Crm>, id: Option<i64>) -> Result<ImportRecord> {
+    crm.undo_import(id).await
+}
+
+#[tauri::command]
+pub async fn import_history(crm: State<'_, Crm>) -> Result<Vec<ImportRecord>> {
+    crm.imports().await
+}
+
+#[tauri::command]
+pub async fn import_templates(crm: State<'_, Crm>) -> Result<Vec<MappingTemplate>> {
+    crm.mapping_templates().await
+}
+
+#[tauri::command]
+pub async fn import_template_save(
+    crm: State<'_, Crm>,
+    name: String,
+    headers: Vec<String>,
+    mapping: Vec<Target>,
+) -> Result<MappingTemplate> {
+    crm.save_mapping_template(&name, &headers, &mapping).await
+}
