@@ -12,11 +12,13 @@ pub mod customers;
 mod db;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod industries;
 pub(crate) mod money;
 pub mod paths;
 pub mod settings;
+pub mod texts;
 
 pub use clock::{Clock, FixedClock, IdGen, RandomIds, SequentialIds, SystemClock};
 pub use crm::{ConnectionSettings, Crm, SaveOutcome};

@@ -110,11 +110,9 @@ async fn an_amount_column_fills_a_money_custom_field_of_that_name() {
         .import_preview(&request(&fixture("customers_title_merged.xlsx"), DuplicatePolicy::Merge), 5)
         .await
         .unwrap();
-    let mut mapping = preview.mapping.clone();
     let col = preview.headers.iter().position(|h| h == "预计成交金额").unwrap();
-    mapping[col] = Target::Custom("预计成交金额".into());
-    let req = ImportRequest { mapping: Some(mapping), ..request(&fixture("customers_title_merged.xlsx"), DuplicatePolicy::Merge) };
-    run(&l.crm, &req).await.unwrap();
+    assert_eq!(preview.mapping[col], Target::Custom("预计成交金额".into()), "the custom field wins over the alias");
+    run(&l.crm, &request(&fixture("customers_title_merged.xlsx"), DuplicatePolicy::Merge)).await.unwrap();
     let mut values: Vec<i64> = l
         .crm
         .list_customers(&ListQuery { sort: yiben::customers::CustomerSort { field: yiben::customers::SortField::Number, desc: false }, ..ListQuery::first(20) })
@@ -327,4 +325,60 @@ async fn mapping_templates_are_saved_by_header_and_reused() {
     let c = l.crm.list_customers(&ListQuery::first(1)).await.unwrap().items.remove(0);
     assert_eq!((c.name.as_str(), c.phone.as_deref()), ("华信科技", Some("13912345678")));
     assert_eq!(l.crm.mapping_templates().await.unwrap()[0].name, "甲方格式");
+}
+
+#[tokio::test]
+async fn export_then_import_into_an_empty_ledger_reproduces_the_customers() {
+    let l = ledger().await;
+    run(&l.crm, &request(&fixture("customers_title_merged.xlsx"), DuplicatePolicy::Merge)).await.unwrap();
+    add(&l.crm, &CustomerInput { email: Some("boss@zhang.cn".into()), ..input("张三", Some("010-12345678"), None) }).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("导出.xlsx");
+    let rows = l.crm.export_customers(&ListQuery::first(100), &yiben::export::Column::default_set(), false, &file).await.unwrap();
+    assert_eq!(rows, 9);
+
+    let fresh = Crm::open(dir.path().join("fresh.db")).await.unwrap();
+    let report = run(&fresh, &request(&file, DuplicatePolicy::Merge)).await.unwrap();
+    assert_eq!((report.imported, report.rejected, report.merged), (9, 0, 0), "{report:?}");
+    let key = |c: &yiben::customers::Customer| {
+        (c.number.clone(), c.name.clone(), c.industry.clone(), c.first_contact.clone(), c.owner.clone(), c.phone.clone(),
+         c.contacts.iter().map(|k| (k.name.clone(), k.phones.clone(), k.wechat.clone())).collect::<Vec<_>>())
+    };
+    let mut before = Vec::new();
+    for row in l.crm.list_customers(&ListQuery::first(100)).await.unwrap().items {
+        before.push(key(&l.crm.customer(row.id).await.unwrap()));
+    }
+    let mut after = Vec::new();
+    for row in fresh.list_customers(&ListQuery::first(100)).await.unwrap().items {
+        after.push(key(&fresh.customer(row.id).await.unwrap()));
+    }
+    before.sort();
+    after.sort();
+    assert_eq!(after, before);
+}
+
+#[tokio::test]
+async fn the_template_imports_as_is_and_rejected_rows_are_written_with_reasons() {
+    let l = ledger().await;
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("模板.xlsx");
+    l.crm.write_import_template(&template).await.unwrap();
+    let preview = l.crm.import_preview(&request(&template, DuplicatePolicy::Merge), 5).await.unwrap();
+    assert_eq!(preview.mapping[0], Target::Name, "{:?}", preview.headers);
+    let report = run(&l.crm, &request(&template, DuplicatePolicy::Merge)).await.unwrap();
+    assert_eq!((report.imported, report.rejected), (1, 0), "the example row imports: {report:?}");
+
+    let rejected = dir.path().join("失败.xlsx");
+    let count = l.crm.write_import_rejected(&request(&fixture("customers_title_merged.xlsx"), DuplicatePolicy::Merge), &rejected).await.unwrap();
+    assert_eq!(count, 2);
+    let grid = yiben::import::read_sheet(&rejected, None).unwrap();
+    let text = |c: &yiben::import::Cell| yiben::import::parse::clean_text(c).unwrap_or_default();
+    let header: Vec<String> = grid.rows[0].iter().map(text).collect();
+    assert_eq!(header.first().map(String::as_str), Some("原行号"));
+    assert_eq!(header.last().map(String::as_str), Some("失败原因"));
+    let first: Vec<String> = grid.rows[1].iter().map(text).collect();
+    assert_eq!(first[0], "8");
+    assert!(first.last().unwrap().contains("首次接触时间：不是有效的日期"), "{first:?}");
+    // The fixed sheet re-imports: its phone column is text, every digit kept.
+    assert!(first.contains(&"1391234567".to_owned()));
 }

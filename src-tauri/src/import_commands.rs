@@ -68,3 +68,35 @@ pub async fn import_template_save(
 ) -> Result<MappingTemplate> {
     crm.save_mapping_template(&name, &headers, &mapping).await
 }
+
+fn download(name: &str) -> Result<std::path::PathBuf> {
+    yiben::paths::download_path(name).ok_or_else(|| Error::Io(std::io::Error::other("no downloads folder")))
+}
+
+/// Writes the rows this import would reject (original cells + reasons) to the downloads folder.
+#[tauri::command]
+pub async fn import_rejected_download(crm: State<'_, Crm>, request: ImportRequest) -> Result<String> {
+    let path = download("导入失败的行.xlsx")?;
+    crm.write_import_rejected(&request, &path).await?;
+    Ok(path.to_string_lossy().into_owned())
+}
+
+#[tauri::command]
+pub async fn import_template_download(crm: State<'_, Crm>) -> Result<String> {
+    let path = download("客户导入模板.xlsx")?;
+    crm.write_import_template(&path).await?;
+    Ok(path.to_string_lossy().into_owned())
+}
+
+/// Exports the customers a list query matches, with the chosen columns, to the downloads folder.
+#[tauri::command]
+pub async fn customers_export(
+    crm: State<'_, Crm>,
+    query: yiben::customers::ListQuery,
+    columns: Vec<yiben::export::Column>,
+    mask: bool,
+) -> Result<String> {
+    let path = download("客户名单.xlsx")?;
+    crm.export_customers(&query, &columns, mask, &path).await?;
+    Ok(path.to_string_lossy().into_owned())
+}

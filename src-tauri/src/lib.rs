@@ -70,6 +70,9 @@ pub fn run() {
             import_commands::import_history,
             import_commands::import_templates,
             import_commands::import_template_save,
+            import_commands::import_rejected_download,
+            import_commands::import_template_download,
+            import_commands::customers_export,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

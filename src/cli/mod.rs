@@ -1,4 +1,5 @@
 mod customers;
+mod export;
 mod import;
 mod lists;
 mod messages;
@@ -48,6 +49,10 @@ enum Command {
     Fields(lists::FieldsCommand),
     /// Import customers from a spreadsheet, or undo an import.
     Import(import::ImportArgs),
+    /// Export customers (all, a search or a filter) to .xlsx.
+    Export(export::ExportArgs),
+    /// Write the blank import template, or the rejected rows of a file, to .xlsx.
+    Template(export::TemplateArgs),
     /// The benchmark suite and its data generator.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -64,6 +69,13 @@ enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         runs: usize,
         /// Also write the report to this Markdown file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Time an import of a generated workbook against bare calamine reading it.
+    Import {
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -168,6 +180,18 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             session.crm.close().await;
             result
         }
+        Command::Export(args) => {
+            let session = open(&cli, args.json()).await?;
+            let result = export::export(&session, args).await;
+            session.crm.close().await;
+            result
+        }
+        Command::Template(args) => {
+            let session = open(&cli, false).await?;
+            let result = export::template(&session, args).await;
+            session.crm.close().await;
+            result
+        }
         Command::Import(args) => {
             let session = open(&cli, args.json()).await?;
             let result = import::run(&session, args).await;
@@ -176,6 +200,18 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         }
         Command::Bench(BenchCommand::Run { customers, runs, out }) => {
             let report = yiben::bench::run(*customers, *runs).await.map_err(|e| fail(e, false, Language::En))?;
+            print!("{report}");
+            if let Some(out) = out {
+                std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;
+            }
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Import { rows, out }) => {
+            let dir = std::env::temp_dir().join(format!("yiben-bench-import-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).map_err(|e| fail(e.into(), false, Language::En))?;
+            let report = yiben::bench::import::run(&dir, *rows).await;
+            let _ = std::fs::remove_dir_all(&dir);
+            let report = report.map_err(|e| fail(e, false, Language::En))?;
             print!("{report}");
             if let Some(out) = out {
                 std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;

@@ -45,7 +45,7 @@ impl Loaded {
     }
 }
 
-fn read(req: &ImportRequest, templates: &[MappingTemplate]) -> Result<Loaded> {
+fn read(req: &ImportRequest, templates: &[MappingTemplate], custom_labels: &[String]) -> Result<Loaded> {
     let path = PathBuf::from(&req.path);
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let sheets = sheet_names(&path)?;
@@ -68,7 +68,17 @@ fn read(req: &ImportRequest, templates: &[MappingTemplate]) -> Result<Loaded> {
             let t = templates.iter().find(|t| &t.name == name).ok_or(Error::NotFound { entity: "mapping template", id: name.clone() })?;
             headers.iter().map(|h| t.mapping.get(&header_key(h)).cloned().unwrap_or(Target::Ignore)).collect()
         }
-        (None, None) => suggest(&headers),
+        (None, None) => {
+            // A header that names a custom field means that field, even where it is also a
+            // built-in alias (预计成交金额).
+            let mut mapping = suggest(&headers);
+            for (target, header) in mapping.iter_mut().zip(&headers) {
+                if let Some(label) = custom_labels.iter().find(|l| header_key(l) == header_key(header)) {
+                    *target = Target::Custom(label.clone());
+                }
+            }
+            mapping
+        }
     };
     if !mapping.contains(&Target::Name) && !mapping.contains(&Target::ContactName) {
         return Err(Error::invalid("mapping", "name_unmapped"));
@@ -322,8 +332,9 @@ fn display(cell: &Cell) -> String {
 impl Crm {
     async fn load(&self, req: &ImportRequest) -> Result<Loaded> {
         let templates = self.mapping_templates().await?;
+        let labels: Vec<String> = self.custom_fields().await?.into_iter().map(|f| f.label).collect();
         let req = req.clone();
-        tokio::task::spawn_blocking(move || read(&req, &templates))
+        tokio::task::spawn_blocking(move || read(&req, &templates, &labels))
             .await
             .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?
     }
@@ -589,5 +600,35 @@ impl Crm {
         .execute(&mut *self.pool.acquire().await?)
         .await?;
         Ok(MappingTemplate { name: name.to_owned(), mapping: map })
+    }
+}
+
+impl Crm {
+    /// The rows an import would reject, with their original cells and the reasons in the
+    /// user's language: the sheet to fix and re-import.
+    pub async fn import_rejected_rows(&self, req: &ImportRequest) -> Result<(Vec<String>, Vec<(u32, Vec<String>, String)>)> {
+        let loaded = self.load(req).await?;
+        let lang = self.language().await?;
+        let mut conn = self.pool.acquire().await?;
+        let catalog = catalog(&mut conn).await?;
+        let p = plan(&mut conn, &loaded, &catalog, req.on_duplicate).await?;
+        let rows = p
+            .rejected
+            .iter()
+            .map(|(row, issues)| {
+                let index = (*row - loaded.first_row - 1) as usize;
+                let cells = loaded.rows.get(index).map(|r| r.iter().map(display).collect()).unwrap_or_default();
+                let reason = issues
+                    .iter()
+                    .map(|(col, code)| {
+                        let header = loaded.headers.get(*col).cloned().unwrap_or_default();
+                        format!("{header}：{}", crate::texts::reason(code, lang))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；");
+                (*row, cells, reason)
+            })
+            .collect();
+        Ok((loaded.headers.clone(), rows))
     }
 }

@@ -1,4 +1,5 @@
 mod customers;
+mod export;
 mod import;
 mod lists;
 

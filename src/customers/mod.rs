@@ -23,7 +23,7 @@ pub use list::{
 };
 pub use number::next_number;
 pub use store::{
-    get, insert, insert_batch, purge, refresh_derived, restore, set_deleted, stale_ids, update, write_contacts,
+    get, get_many, insert, insert_batch, purge, refresh_derived, restore, set_deleted, stale_ids, update, write_contacts,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]

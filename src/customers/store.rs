@@ -112,6 +112,89 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Customer> {
     })
 }
 
+/// Many customers at once (two queries, whatever the count), in the order of `ids`.
+pub async fn get_many(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<Customer>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb = sqlx::QueryBuilder::new(
+        "SELECT c.id, c.uid, c.number, c.kind, c.name, c.industry_code, i.name AS industry, c.employees,
+                c.revenue_fen, c.region, c.address, c.source, c.first_contact, c.owner, c.grade, c.stage,
+                c.needs, c.notes, c.phone, c.email, c.custom, c.created_at, c.updated_at, c.deleted_at,
+                c.merged_into
+         FROM customers c LEFT JOIN industries i ON i.code = c.industry_code WHERE c.id IN (",
+    );
+    let mut sep = qb.separated(", ");
+    ids.iter().for_each(|id| {
+        sep.push_bind(*id);
+    });
+    qb.push(")");
+    let rows: Vec<Row> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    let mut qb = sqlx::QueryBuilder::new(
+        "SELECT customer_id, id, name, title, phones, wechat, email, decision_maker, role
+         FROM contacts WHERE customer_id IN (",
+    );
+    let mut sep = qb.separated(", ");
+    ids.iter().for_each(|id| {
+        sep.push_bind(*id);
+    });
+    qb.push(") ORDER BY customer_id, position, id");
+    let contacts: Vec<(i64, i64, String, Option<String>, String, Option<String>, Option<String>, bool, Option<String>)> =
+        qb.build_query_as().fetch_all(&mut *conn).await?;
+    let mut by_customer: std::collections::HashMap<i64, Vec<Contact>> = std::collections::HashMap::new();
+    for (customer_id, id, name, title, phones, wechat, email, decision_maker, role) in contacts {
+        by_customer.entry(customer_id).or_default().push(Contact {
+            id,
+            name,
+            title,
+            phones: serde_json::from_str(&phones).unwrap_or_default(),
+            wechat,
+            email,
+            decision_maker,
+            role,
+        });
+    }
+    let mut by_id: std::collections::HashMap<i64, Customer> = rows
+        .into_iter()
+        .map(|row| {
+            let contacts = by_customer.remove(&row.id).unwrap_or_default();
+            (row.id, customer_of(row, contacts))
+        })
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+fn customer_of(row: Row, contacts: Vec<Contact>) -> Customer {
+    Customer {
+        id: row.id,
+        uid: row.uid,
+        number: row.number,
+        kind: CustomerKind::from_db(&row.kind),
+        name: row.name,
+        industry_code: row.industry_code,
+        industry: row.industry,
+        employees: row.employees,
+        revenue_fen: row.revenue_fen,
+        region: row.region,
+        address: row.address,
+        source: row.source,
+        first_contact: row.first_contact,
+        owner: row.owner,
+        grade: row.grade,
+        stage: row.stage,
+        needs: row.needs,
+        notes: row.notes,
+        phone: row.phone,
+        email: row.email,
+        contacts,
+        custom: serde_json::from_str(&row.custom).unwrap_or_default(),
+        created_at: from_ms(row.created_at),
+        updated_at: from_ms(row.updated_at),
+        deleted_at: row.deleted_at.map(from_ms),
+        merged_into: row.merged_into,
+    }
+}
+
 fn custom_json(c: &NewCustomer) -> String {
     serde_json::to_string(&c.custom).expect("custom values serialize")
 }

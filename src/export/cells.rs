@@ -2,7 +2,7 @@
 //! Excel dates, money in yuan. Shared by the customer export, the template and the rejects.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
-use rust_xlsxwriter::{Color, ColNum, ExcelDateTime, Format, FormatBorder, RowNum, Worksheet, XlsxError};
+use rust_xlsxwriter::{ColNum, Color, ExcelDateTime, Format, FormatBorder, RowNum, Worksheet, XlsxError};
 
 use crate::{Error, Result};
 

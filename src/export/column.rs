@@ -89,7 +89,8 @@ impl Column {
         let list = half_width(list);
         let mut columns = Vec::new();
         for name in list.split([',', ';', '、']).map(str::trim).filter(|s| !s.is_empty()) {
-            let column = Column::parse(name).ok_or_else(|| Error::invalid(&format!("columns.{name}"), "unknown_field"))?;
+            let column =
+                Column::parse(name).ok_or_else(|| Error::invalid(&format!("columns.{name}"), "unknown_field"))?;
             if !columns.contains(&column) {
                 columns.push(column);
             }
@@ -115,7 +116,9 @@ impl Column {
     pub fn header(&self, fields: &[CustomField]) -> String {
         match self {
             Column::Custom(key) => field(fields, key).map_or_else(|| key.clone(), |f| f.label.clone()),
-            built_in => BUILT_IN.iter().find(|(c, _, _)| c == built_in).map(|(_, _, h)| (*h).to_owned()).unwrap_or_default(),
+            built_in => {
+                BUILT_IN.iter().find(|(c, _, _)| c == built_in).map(|(_, _, h)| (*h).to_owned()).unwrap_or_default()
+            }
         }
     }
 
@@ -195,7 +198,10 @@ mod tests {
         assert_eq!(err.fields().get("columns.phone_number").map(String::as_str), Some("unknown_field"));
         assert!(Column::parse_list("cf_").is_err());
         assert!(Column::parse_list("cf_x").is_err());
-        assert_eq!(Column::parse_list(" , ").unwrap_err().fields().get("columns").map(String::as_str), Some("required"));
+        assert_eq!(
+            Column::parse_list(" , ").unwrap_err().fields().get("columns").map(String::as_str),
+            Some("required")
+        );
     }
 
     #[test]

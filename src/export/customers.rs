@@ -185,7 +185,14 @@ impl Row<'_> {
         }
     }
 
-    fn custom(&self, ws: &mut Worksheet, row: RowNum, col: ColNum, value: &Value, kind: Option<CustomFieldKind>) -> Result<()> {
+    fn custom(
+        &self,
+        ws: &mut Worksheet,
+        row: RowNum,
+        col: ColNum,
+        value: &Value,
+        kind: Option<CustomFieldKind>,
+    ) -> Result<()> {
         match (kind, value) {
             (Some(CustomFieldKind::Date), Value::String(s)) => self.day(ws, row, col, Some(s)),
             (Some(CustomFieldKind::Money), Value::Number(n)) => match n.as_i64() {

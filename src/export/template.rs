@@ -22,19 +22,23 @@ const RULES_SHEET: &str = "填写说明";
 const LISTS_SHEET: &str = "下拉选项";
 
 /// What a template column holds, for its format, example and drop-down.
-enum Kind<'a> {
+enum Content<'a> {
     Text(&'a str),
     Phone(&'a str),
     Date(NaiveDate),
     Money(i64),
     /// A fixed list: the user must pick one of them (`strict`) or is only warned.
-    Choice { options: Vec<String>, example: Option<String>, strict: bool },
+    Choice {
+        options: Vec<String>,
+        example: Option<String>,
+        strict: bool,
+    },
 }
 
 struct TemplateColumn<'a> {
     header: String,
     width: f64,
-    kind: Kind<'a>,
+    content: Content<'a>,
     note: Option<&'static str>,
 }
 
@@ -59,22 +63,21 @@ pub fn write_template(path: &Path, industries: &[Industry], stages: &[&str], fie
             sheet.insert_note(0, col, &Note::new(note).add_author_prefix(false)).map_err(xlsx)?;
         }
         // Column formats shape what the user types: a phone stays text, a date shows as one.
-        let format = match &column.kind {
-            Kind::Phone(_) => Some(&f.text),
-            Kind::Date(_) => Some(&f.date),
-            Kind::Money(_) => Some(&f.money),
+        let format = match &column.content {
+            Content::Phone(_) => Some(&f.text),
+            Content::Date(_) => Some(&f.date),
+            Content::Money(_) => Some(&f.money),
             _ => None,
         };
         sheet.set_column_width(col, column.width).map_err(xlsx)?;
         if let Some(format) = format {
             sheet.set_column_format(col, format).map_err(xlsx)?;
         }
-        match &column.kind {
-            Kind::Text(example) => cells::text(&mut sheet, 1, col, example, &f)?,
-            Kind::Phone(example) => cells::text(&mut sheet, 1, col, example, &f)?,
-            Kind::Date(day) => cells::date(&mut sheet, 1, col, *day, &f)?,
-            Kind::Money(fen) => cells::money(&mut sheet, 1, col, *fen, &f)?,
-            Kind::Choice { options, example, strict } => {
+        match &column.content {
+            Content::Text(example) | Content::Phone(example) => cells::text(&mut sheet, 1, col, example, &f)?,
+            Content::Date(day) => cells::date(&mut sheet, 1, col, *day, &f)?,
+            Content::Money(fen) => cells::money(&mut sheet, 1, col, *fen, &f)?,
+            Content::Choice { options, example, strict } => {
                 if let Some(example) = example {
                     cells::text(&mut sheet, 1, col, example, &f)?;
                 }
@@ -104,7 +107,8 @@ fn drop_down(
     list_count: &mut ColNum,
     f: &Formats,
 ) -> Result<DataValidation> {
-    let inline = DataValidation::new().allow_list_strings(options).ok().filter(|_| !options.iter().any(|o| o.contains(',')));
+    let inline =
+        DataValidation::new().allow_list_strings(options).ok().filter(|_| !options.iter().any(|o| o.contains(',')));
     let validation = match inline {
         Some(validation) => validation,
         None => {
@@ -124,29 +128,32 @@ fn drop_down(
     } else {
         (DataValidationErrorStyle::Warning, "不在常用选项中，仍要填写吗？")
     };
-    Ok(validation
+    validation
         .set_error_style(style)
         .set_error_title("请从下拉列表中选择")
         .and_then(|v| v.set_error_message(message))
-        .map_err(xlsx)?)
+        .map_err(xlsx)
 }
 
 fn columns<'a>(industries: &'a [Industry], stages: &[&str], fields: &'a [CustomField]) -> Vec<TemplateColumn<'a>> {
     let text = |header: &str, width: f64, example: &'a str| TemplateColumn {
         header: header.to_owned(),
         width,
-        kind: Kind::Text(example),
+        content: Content::Text(example),
         note: None,
     };
     let example_day = NaiveDate::from_ymd_opt(2024, 3, 1).expect("a valid date");
     let industry_names: Vec<String> = industries.iter().map(|i| i.name.clone()).collect();
     let stage_names: Vec<String> = stages.iter().map(|s| (*s).to_owned()).collect();
     let mut columns = vec![
-        TemplateColumn { note: Some("必填。公司全称或个人姓名。"), ..text("客户名称（必填）", 30.0, "华信科技有限公司") },
+        TemplateColumn {
+            note: Some("必填。公司全称或个人姓名。"),
+            ..text("客户名称（必填）", 30.0, "华信科技有限公司")
+        },
         TemplateColumn {
             header: "客户类型".into(),
             width: 10.0,
-            kind: Kind::Choice {
+            content: Content::Choice {
                 options: vec!["企业".into(), "个人".into()],
                 example: Some("企业".into()),
                 strict: true,
@@ -156,7 +163,7 @@ fn columns<'a>(industries: &'a [Industry], stages: &[&str], fields: &'a [CustomF
         TemplateColumn {
             header: "所属行业".into(),
             width: 14.0,
-            kind: Kind::Choice {
+            content: Content::Choice {
                 example: industry_names.first().cloned(),
                 options: industry_names,
                 strict: true,
@@ -168,7 +175,7 @@ fn columns<'a>(industries: &'a [Industry], stages: &[&str], fields: &'a [CustomF
         TemplateColumn {
             header: "电话".into(),
             width: 16.0,
-            kind: Kind::Phone("13912345678"),
+            content: Content::Phone("13912345678"),
             note: Some("按文本填写，如 13912345678 或 010-12345678，避免变成 1.39E+10。"),
         },
         text("微信", 16.0, "zhangwei_hx"),
@@ -179,7 +186,7 @@ fn columns<'a>(industries: &'a [Industry], stages: &[&str], fields: &'a [CustomF
         TemplateColumn {
             header: "首次接触时间".into(),
             width: 14.0,
-            kind: Kind::Date(example_day),
+            content: Content::Date(example_day),
             note: Some("日期，如 2024-03-01。"),
         },
         text("负责人", 10.0, "李明"),
@@ -187,11 +194,7 @@ fn columns<'a>(industries: &'a [Industry], stages: &[&str], fields: &'a [CustomF
         TemplateColumn {
             header: "客户阶段".into(),
             width: 14.0,
-            kind: Kind::Choice {
-                example: stage_names.first().cloned(),
-                options: stage_names,
-                strict: false,
-            },
+            content: Content::Choice { example: stage_names.first().cloned(), options: stage_names, strict: false },
             note: None,
         },
         text("需求描述", 36.0, "生产管理系统升级，预算约30万"),
@@ -199,19 +202,19 @@ fn columns<'a>(industries: &'a [Industry], stages: &[&str], fields: &'a [CustomF
     ];
     for field in fields {
         let width = f64::max(14.0, cells::display_width(&field.label) + 2.0);
-        let kind = match field.kind {
-            CustomFieldKind::Single => Kind::Choice {
+        let content = match field.kind {
+            CustomFieldKind::Single => Content::Choice {
                 options: field.options.clone(),
                 example: field.options.first().cloned(),
                 strict: true,
             },
             // One pick from a list is all a drop-down does; several are typed with 、.
-            CustomFieldKind::Multi => Kind::Text(field.options.first().map_or("", String::as_str)),
-            CustomFieldKind::Date => Kind::Date(NaiveDate::from_ymd_opt(2024, 3, 15).expect("a valid date")),
-            CustomFieldKind::Money => Kind::Money(30_000_000),
-            CustomFieldKind::Text | CustomFieldKind::Number => Kind::Text(""),
+            CustomFieldKind::Multi => Content::Text(field.options.first().map_or("", String::as_str)),
+            CustomFieldKind::Date => Content::Date(NaiveDate::from_ymd_opt(2024, 3, 15).expect("a valid date")),
+            CustomFieldKind::Money => Content::Money(30_000_000),
+            CustomFieldKind::Text | CustomFieldKind::Number => Content::Text(""),
         };
-        columns.push(TemplateColumn { header: field.label.clone(), width, kind, note: None });
+        columns.push(TemplateColumn { header: field.label.clone(), width, content, note: None });
     }
     columns
 }

@@ -3,6 +3,8 @@
 //! `yiben bench` prints the report; `bench/run` adds the desktop figures and writes
 //! `docs/benchmarks.md`.
 
+pub mod import;
+
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 

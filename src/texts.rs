@@ -1,0 +1,100 @@
+//! The few sentences the core itself writes for people (the rejected-rows report, the CLI):
+//! field names and error codes in the user's language. The UI has its own, fuller copies.
+
+use crate::settings::Language;
+
+fn zh(lang: Language) -> bool {
+    lang == Language::ZhCn
+}
+
+pub fn field_label(field: &str, lang: Language) -> String {
+    let labels: &[(&str, &str, &str)] = &[
+        ("name", "客户名称", "name"),
+        ("number", "客户编号", "number"),
+        ("kind", "客户类型", "kind"),
+        ("industry", "所属行业", "industry"),
+        ("employees", "员工人数", "employees"),
+        ("revenue", "年营业额", "annual revenue"),
+        ("region", "地区", "region"),
+        ("address", "地址", "address"),
+        ("source", "客户来源", "source"),
+        ("firstContact", "首次接触日期", "first contact"),
+        ("owner", "负责人", "owner"),
+        ("grade", "客户等级", "grade"),
+        ("stage", "客户阶段", "stage"),
+        ("needs", "需求描述", "needs"),
+        ("notes", "备注", "notes"),
+        ("phone", "电话", "phone"),
+        ("email", "邮箱", "e-mail"),
+        ("contacts", "联系人", "contacts"),
+        ("limit", "每页条数", "limit"),
+        ("cursor", "翻页位置", "cursor"),
+        ("title", "职位", "title"),
+        ("wechat", "微信", "WeChat"),
+        ("phones", "电话", "phone"),
+        ("role", "决策角色", "role"),
+        ("label", "名称", "label"),
+        ("options", "选项", "options"),
+        ("code", "代码", "code"),
+        ("file", "文件", "file"),
+        ("mapping", "列对应", "column mapping"),
+        ("headerRow", "表头行", "header row"),
+    ];
+    // contacts.1.phones.0 → 联系人2 电话1
+    let parts: Vec<&str> = field.split('.').collect();
+    let word = |p: &str| {
+        labels.iter().find(|(k, _, _)| *k == p).map(|(_, z, e)| if zh(lang) { *z } else { *e }).unwrap_or(p).to_owned()
+    };
+    match parts.as_slice() {
+        ["contacts", i, rest @ ..] => {
+            let n = i.parse::<usize>().map(|n| n + 1).unwrap_or(0);
+            let tail: Vec<String> = rest
+                .iter()
+                .map(|p| p.parse::<usize>().map(|n| (n + 1).to_string()).unwrap_or_else(|_| word(p)))
+                .collect();
+            format!("{}{n} {}", word("contacts"), tail.join(""))
+        }
+        ["custom", key] => format!("{} {key}", if zh(lang) { "自定义字段" } else { "custom field" }),
+        _ => word(field),
+    }
+}
+
+pub fn reason(code: &str, lang: Language) -> String {
+    let reasons: &[(&str, &str, &str)] = &[
+        ("required", "必填", "is required"),
+        ("too_long", "太长", "is too long"),
+        ("phone_invalid", "不是有效的电话号码（手机 11 位，或区号-号码）", "is not a valid Chinese mobile or landline number"),
+        ("email_invalid", "不是有效的邮箱地址", "is not a valid e-mail address"),
+        ("number_invalid", "不是有效的数字或编号", "is not a valid number"),
+        ("date_invalid", "不是有效的日期（如 2024-03-01）", "is not a valid date (e.g. 2024-03-01)"),
+        ("amount_invalid", "不是有效的金额（如 30万、¥300,000）", "is not a valid amount (e.g. 30万, ¥300,000)"),
+        ("unknown_industry", "不在行业列表中（见 yiben industries list）", "is not in the industry list (see yiben industries list)"),
+        ("unknown_field", "没有这个自定义字段", "is not a defined custom field"),
+        ("option_invalid", "不是可选的选项", "is not one of the choices"),
+        ("out_of_range", "超出允许范围", "is out of range"),
+        ("taken", "已被占用", "is already taken"),
+        ("cursor_invalid", "无效", "is not valid"),
+        ("not_deleted", "不在回收站中", "is not in the recycle bin"),
+        ("same_customer", "不能与自己合并", "cannot be merged with itself"),
+        ("unknown_key", "有未知的项（可用 name, title, phone, wechat, email, role, decision）", "has an unknown key (name, title, phone, wechat, email, role, decision)"),
+        ("in_use", "仍在使用中", "is still in use"),
+        ("code_invalid", "应为 2–8 位大写字母或数字", "must be 2–8 upper-case letters or digits"),
+        ("name_unmapped", "没有任何一列对应到客户名称", "no column is mapped to the customer name"),
+        ("already_undone", "这次导入已经撤销过了", "this import was already undone"),
+        ("import_empty", "文件是空的", "the file is empty"),
+        ("import_unknown_encoding", "无法识别文件的文字编码（支持 UTF-8、UTF-16、GBK/GB18030）", "unknown text encoding (UTF-8, UTF-16 and GBK/GB18030 are supported)"),
+        ("import_password_protected", "工作簿有密码保护，请先取消密码再导入", "the workbook is password protected; remove the password first"),
+        ("import_unreadable", "文件已损坏或不是表格文件", "the file is damaged or not a spreadsheet"),
+        ("import_unsupported_format", "不支持的文件类型（支持 xlsx、xlsm、xls、ods、csv、txt）", "unsupported file type (xlsx, xlsm, xls, ods, csv, txt)"),
+        ("import_no_header", "找不到表头行（如 客户名称、电话）", "no header row found (e.g. 客户名称, 电话)"),
+        ("import_sheet_not_found", "找不到这个工作表", "no such sheet"),
+        ("import_io", "无法读取文件", "cannot read the file"),
+    ];
+    reasons
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, z, e)| if zh(lang) { *z } else { *e })
+        .unwrap_or(code)
+        .to_owned()
+}
+
