@@ -14,6 +14,7 @@ apt_packages=(
   xvfb xauth dbus-x11 dunst webkit2gtk-driver
   # Without a CJK font every Chinese character renders as a box
   fonts-noto-cjk
+  python3-pip
 )
 missing=()
 for pkg in "${apt_packages[@]}"; do
@@ -45,6 +46,14 @@ for dir in ui tests/e2e; do
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 done
+
+# The export tests read written workbooks back with openpyxl as a second, independent reader.
+if ! python3 -c 'import openpyxl' 2>/dev/null; then
+  echo "setup: installing openpyxl"
+  python3 -m pip install --quiet openpyxl 2>/dev/null \
+    || python3 -m pip install --quiet --user --break-system-packages openpyxl 2>/dev/null \
+    || sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-openpyxl >/dev/null
+fi
 
 if ! command -v tauri-driver >/dev/null; then
   echo "setup: installing tauri-driver"
