@@ -556,6 +556,7 @@ impl Crm {
                 .execute(&mut *tx)
                 .await?;
             sqlx::query("DELETE FROM customer_search WHERE rowid BETWEEN ? AND ?").bind(first).bind(last).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM customer_grams WHERE rowid BETWEEN ? AND ?").bind(first).bind(last).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM customers WHERE id BETWEEN ? AND ?").bind(first).bind(last).execute(&mut *tx).await?;
         }
         sqlx::query("UPDATE imports SET undone_at = ? WHERE id = ?").bind(crate::db::to_ms(now)).bind(import_id).execute(&mut *tx).await?;

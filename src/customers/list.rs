@@ -254,8 +254,13 @@ fn push_where(qb: &mut QueryBuilder<Sqlite>, q: &ListQuery) {
             qb.push(" AND c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ")
                 .push_bind(phrase)
                 .push(")");
+        } else if crate::domain::is_short_cjk(&search) {
+            // One or two Chinese characters: the gram index has them as whole tokens.
+            qb.push(" AND c.id IN (SELECT rowid FROM customer_grams WHERE customer_grams MATCH ")
+                .push_bind(format!("\"{search}\""))
+                .push(")");
         } else {
-            // One or two characters are below the trigram size: a scan of the compact index.
+            // One or two Latin letters or digits (initials, a phone fragment): a scan.
             let pattern = like_pattern(&search);
             qb.push(" AND c.id IN (SELECT rowid FROM customer_search WHERE body LIKE ")
                 .push_bind(pattern.clone())

@@ -6,7 +6,7 @@ use sqlx::SqliteConnection;
 
 use super::{Contact, Customer, CustomerKind, NewContact, NewCustomer};
 use crate::db::{from_ms, to_ms};
-use crate::domain::{company_core, pinyin_keys, Phone};
+use crate::domain::{cjk_grams, company_core, pinyin_keys, Phone};
 use crate::{Error, Result};
 
 #[derive(sqlx::FromRow)]
@@ -339,6 +339,7 @@ pub async fn refresh_derived(conn: &mut SqliteConnection, id: i64) -> Result<()>
             .await?;
     }
     sqlx::query("DELETE FROM customer_search WHERE rowid = ?").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM customer_grams WHERE rowid = ?").bind(id).execute(&mut *conn).await?;
     if c.deleted_at.is_none() {
         let (body, pinyin) = search_text(&c);
         sqlx::query("INSERT INTO customer_search (rowid, body, pinyin) VALUES (?, ?, ?)")
@@ -347,6 +348,8 @@ pub async fn refresh_derived(conn: &mut SqliteConnection, id: i64) -> Result<()>
             .bind(pinyin)
             .execute(&mut *conn)
             .await?;
+        let grams = cjk_grams(std::iter::once(c.name.as_str()).chain(c.contacts.iter().map(|k| k.name.as_str())));
+        sqlx::query("INSERT INTO customer_grams (rowid, grams) VALUES (?, ?)").bind(id).bind(grams).execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -425,6 +428,7 @@ pub async fn restore(conn: &mut SqliteConnection, id: i64) -> Result<()> {
 pub async fn purge(conn: &mut SqliteConnection, id: i64) -> Result<()> {
     sqlx::query("UPDATE customers SET merged_into = NULL WHERE merged_into = ?").bind(id).execute(&mut *conn).await?;
     sqlx::query("DELETE FROM customer_search WHERE rowid = ?").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM customer_grams WHERE rowid = ?").bind(id).execute(&mut *conn).await?;
     sqlx::query("DELETE FROM customers WHERE id = ?").bind(id).execute(conn).await?;
     Ok(())
 }
@@ -511,6 +515,13 @@ pub async fn insert_batch(
         qb.push_values(chunk.iter().zip(chunk_ids), |mut b, ((c, _, number), id)| {
             let (body, pinyin) = new_search_text(c, number);
             b.push_bind(*id).push_bind(body).push_bind(pinyin);
+        });
+        qb.build().execute(&mut *conn).await?;
+
+        let mut qb = sqlx::QueryBuilder::new("INSERT INTO customer_grams (rowid, grams) ");
+        qb.push_values(chunk.iter().zip(chunk_ids), |mut b, ((c, _, _), id)| {
+            let names = std::iter::once(c.name.as_str()).chain(c.contacts.iter().map(|k| k.name.as_str()));
+            b.push_bind(*id).push_bind(cjk_grams(names));
         });
         qb.build().execute(&mut *conn).await?;
 

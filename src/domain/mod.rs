@@ -10,5 +10,5 @@ pub mod text;
 pub use email::Email;
 pub use mobile::Mobile;
 pub use phone::Phone;
-pub use pinyin_keys::pinyin_keys;
+pub use pinyin_keys::{cjk_grams, is_short_cjk, pinyin_keys};
 pub use text::{company_core, half_width, name_key, CustomerName};

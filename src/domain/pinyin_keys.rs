@@ -27,9 +27,54 @@ pub fn pinyin_keys(text: &str) -> (String, String) {
     (full, initials)
 }
 
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
+}
+
+/// Every CJK character and every pair of neighbouring ones, space-separated and without
+/// repeats: "华信科技" → "华 华信 信 信科 科 科技 技". Indexed as tokens, they answer one- and
+/// two-character queries, which a trigram index cannot.
+pub fn cjk_grams<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let mut grams: Vec<String> = Vec::new();
+    let mut push = |g: String| {
+        if !grams.contains(&g) {
+            grams.push(g);
+        }
+    };
+    for name in names {
+        let chars: Vec<char> = name.chars().collect();
+        for (i, c) in chars.iter().enumerate() {
+            if !is_cjk(*c) {
+                continue;
+            }
+            push(c.to_string());
+            if let Some(next) = chars.get(i + 1).filter(|n| is_cjk(**n)) {
+                push(format!("{c}{next}"));
+            }
+        }
+    }
+    grams.join(" ")
+}
+
+/// A query the gram index can answer: one or two CJK characters.
+pub fn is_short_cjk(query: &str) -> bool {
+    let n = query.chars().count();
+    (1..=2).contains(&n) && query.chars().all(is_cjk)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grams_table() {
+        assert_eq!(cjk_grams(["华信科技"].into_iter()), "华 华信 信 信科 科 科技 技");
+        assert_eq!(cjk_grams(["ABC科技", "李四"].into_iter()), "科 科技 技 李 李四 四");
+        assert_eq!(cjk_grams(["华 信"].into_iter()), "华 信");
+        assert_eq!(cjk_grams(["信信"].into_iter()), "信 信信");
+        assert!(is_short_cjk("华信") && is_short_cjk("鼎"));
+        assert!(!is_short_cjk("华信科") && !is_short_cjk("zs") && !is_short_cjk("华1"));
+    }
 
     #[test]
     fn table() {
