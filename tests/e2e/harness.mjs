@@ -33,11 +33,12 @@ function waitForPort(port, timeoutMs = 20000) {
 
 let nextPort = 4444 + (process.pid % 200) * 2
 
-/** A private data dir (XDG_DATA_HOME) and a tauri-driver whose app sessions all use it. */
-export async function startDriver(dataHome = mkdtempSync(path.join(os.tmpdir(), 'yiben-e2e-'))) {
+/** A private data dir (XDG_DATA_HOME) and a tauri-driver whose app sessions all use it;
+ * `extraEnv` adds to the app's environment (e.g. XDG_CONFIG_HOME for the downloads folder). */
+export async function startDriver(dataHome = mkdtempSync(path.join(os.tmpdir(), 'yiben-e2e-')), extraEnv = {}) {
   const port = nextPort
   nextPort += 2
-  const env = { ...process.env, XDG_DATA_HOME: dataHome }
+  const env = { ...process.env, XDG_DATA_HOME: dataHome, ...extraEnv }
   delete env.YIBEN_DB
   const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1)], {
     env,

@@ -17,10 +17,26 @@ import type { ListQuery } from './bindings/ListQuery'
 import type { MergePreview } from './bindings/MergePreview'
 import type { MergeSide } from './bindings/MergeSide'
 import type { SaveOutcome } from './bindings/SaveOutcome'
+import type { Channel } from '@tauri-apps/api/core'
+import type { CellIssue } from './bindings/CellIssue'
+import type { DuplicatePolicy } from './bindings/DuplicatePolicy'
+import type { ImportPreview } from './bindings/ImportPreview'
+import type { ImportProgress } from './bindings/ImportProgress'
+import type { ImportRecord } from './bindings/ImportRecord'
+import type { ImportReport } from './bindings/ImportReport'
+import type { ImportRequest } from './bindings/ImportRequest'
+import type { MappingTemplate } from './bindings/MappingTemplate'
+import type { PreviewRow } from './bindings/PreviewRow'
+import type { RowProblem } from './bindings/RowProblem'
+import type { Target } from './bindings/Target'
 
 export type {
   Customer, CustomerInput, CustomerPage, CustomerRow, CustomField, CustomFieldInput, DuplicateMatch, ErrorBody,
   HistoryEntry, Industry, Language, ListQuery, MergePreview, MergeSide, SaveOutcome,
+}
+export type {
+  CellIssue, DuplicatePolicy, ImportPreview, ImportProgress, ImportRecord, ImportReport, ImportRequest, MappingTemplate,
+  PreviewRow, RowProblem, Target,
 }
 
 /** Codes from the core, plus IPC for failures that never reached it. */
@@ -82,4 +98,18 @@ export const api = {
   getUiPref: <T>(key: string) => call<T | null>('ui_pref_get', { key }),
   setUiPref: (key: string, value: unknown) => call<null>('ui_pref_set', { key, value }),
   uiReady: () => call<null>('ui_ready'),
+  importSheets: (path: string) => call<string[]>('import_sheets', { path }),
+  importPreview: (request: ImportRequest) => call<ImportPreview>('import_preview', { request }),
+  importRun: (request: ImportRequest, onProgress: Channel<ImportProgress>) =>
+    call<ImportReport>('import_run', { request, onProgress }),
+  importCancel: () => call<null>('import_cancel'),
+  importUndo: (id: number | null = null) => call<ImportRecord>('import_undo', { id }),
+  importHistory: () => call<ImportRecord[]>('import_history'),
+  importTemplates: () => call<MappingTemplate[]>('import_templates'),
+  importTemplateSave: (name: string, headers: string[], mapping: Target[]) =>
+    call<MappingTemplate>('import_template_save', { name, headers, mapping }),
+  /** Writes the rows this request would reject to the Downloads folder; answers the file's path. */
+  importRejectedDownload: (request: ImportRequest) => call<string>('import_rejected_download', { request }),
+  /** Writes the blank import template to the Downloads folder; answers the file's path. */
+  importTemplateDownload: () => call<string>('import_template_download'),
 }

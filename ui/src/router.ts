@@ -4,6 +4,7 @@ import SettingsPage from './pages/SettingsPage.vue'
 import ComingSoonPage from './pages/ComingSoonPage.vue'
 import CustomerDetailPage from './pages/CustomerDetailPage.vue'
 import RecycleBinPage from './pages/RecycleBinPage.vue'
+import ImportPage from './pages/ImportPage.vue'
 
 /** The sidebar, in order. `ready: false` sections say plainly that they are coming. */
 export const sections = [
@@ -24,6 +25,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/customers' },
   { path: '/customers/:id(\\d+)', name: 'customer', component: CustomerDetailPage },
   { path: '/customers/bin', name: 'bin', component: RecycleBinPage },
+  { path: '/customers/import', name: 'import', component: ImportPage },
   ...sections.map((s) => ({
     path: `/${s.name}`,
     name: s.name,
