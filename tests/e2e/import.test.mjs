@@ -155,21 +155,27 @@ test('imports a real workbook, reports, downloads the failed rows, and undoes it
       await screenshot(app, 'zh-import-6-rejected')
     })
 
-    await step(t, () => app, 'undoes the import: the customer list is empty again', async () => {
-      await click(app, 'import-undo')
-      await confirmPopover(app)
-      await waitForText(app, 'import-undone', '本次导入已撤销')
+    await step(t, () => app, 'exports the imported customers to an .xlsx in the downloads folder', async () => {
       await click(app, 'import-view-customers')
-      await waitForText(app, 'customer-count', '共 0 位客户')
+      await waitForText(app, 'customer-count', '共 8 位客户')
+      await click(app, 'export-customers')
+      const toast = await app.wait(until.elementLocated(By.xpath("//div[contains(@class,'n-message__content') and contains(., '已导出到')]")), 20000)
+      const shown = (await toast.getText()).replace(/^.*已导出到\s*/s, '').trim()
+      assert.equal(path.dirname(shown), downloads, `toast said ${await toast.getText()}`)
+      assert.ok(existsSync(shown), `${shown} exists`)
+      await screenshot(app, 'zh-export-done')
     })
 
-    await step(t, () => app, 'the history shows the undone import', async () => {
+    await step(t, () => app, 'undoes the import from the history: the customer list is empty again', async () => {
       await click(app, 'open-import')
       await waitForText(app, 'import-history', /customers_title_merged\.xlsx/)
-      assert.match(await text(app, 'import-history'), /已撤销/)
+      const undo = await app.wait(until.elementLocated(By.css('[data-testid^="history-undo-"]')), 10000)
+      await undo.click()
+      await confirmPopover(app)
+      await waitForText(app, 'import-history', /已撤销/)
       await screenshot(app, 'zh-import-history')
       await click(app, 'import-exit')
-      await waitForText(app, 'page-title', '客户')
+      await waitForText(app, 'customer-count', '共 0 位客户')
     })
   } finally {
     await app.quit()

@@ -1,6 +1,7 @@
 // The one typed door to the Rust core. DTO types are generated from Rust (ts-rs) into
 // ./bindings; nothing here restates them.
 import { invoke } from '@tauri-apps/api/core'
+import type { Column } from './bindings/Column'
 import type { Customer } from './bindings/Customer'
 import type { CustomerInput } from './bindings/CustomerInput'
 import type { CustomerPage } from './bindings/CustomerPage'
@@ -98,6 +99,9 @@ export const api = {
   getUiPref: <T>(key: string) => call<T | null>('ui_pref_get', { key }),
   setUiPref: (key: string, value: unknown) => call<null>('ui_pref_set', { key, value }),
   uiReady: () => call<null>('ui_ready'),
+  /** Writes the customers the query matches to an .xlsx in Downloads; answers its path. */
+  exportCustomers: (query: ListQuery, columns: Column[], mask: boolean) =>
+    call<string>('customers_export', { query, columns, mask }),
   importSheets: (path: string) => call<string[]>('import_sheets', { path }),
   importPreview: (request: ImportRequest) => call<ImportPreview>('import_preview', { request }),
   importRun: (request: ImportRequest, onProgress: Channel<ImportProgress>) =>

@@ -31,7 +31,7 @@ describe('locales', () => {
   })
 
   it('every error code of the core has a sentence', () => {
-    const codes = ['VALIDATION', 'NOT_FOUND', 'CONFLICT', 'BUSY', 'DATABASE', 'MIGRATION', 'IO', 'IPC']
+    const codes = ['VALIDATION', 'NOT_FOUND', 'CONFLICT', 'BUSY', 'DATABASE', 'MIGRATION', 'IO', 'IMPORT', 'CANCELLED', 'IPC']
     for (const code of codes) {
       expect(zhCN.errors.code).toHaveProperty(code)
       expect(en.errors.code).toHaveProperty(code)
