@@ -70,6 +70,24 @@ export async function find(session, id, timeout = 10000) {
   return el
 }
 
+/**
+ * Clicks an element by test id, waiting out transitions: a modal still scaling in or a
+ * toast fading out makes WebKit refuse the click for a moment.
+ */
+export async function click(session, id, timeout = 5000) {
+  const deadline = Date.now() + timeout
+  for (;;) {
+    try {
+      await (await find(session, id)).click()
+      return
+    } catch (err) {
+      const transient = ['ElementNotInteractableError', 'ElementClickInterceptedError', 'StaleElementReferenceError']
+      if (!transient.includes(err?.name) || Date.now() > deadline) throw err
+      await session.sleep(150)
+    }
+  }
+}
+
 export async function text(session, id) {
   return (await find(session, id)).getText()
 }

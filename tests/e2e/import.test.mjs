@@ -8,7 +8,7 @@ import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { By, until } from 'selenium-webdriver'
-import { find, screenshot, startDriver, step, text, type, waitForText } from './harness.mjs'
+import { click, find, screenshot, startDriver, step, text, type, waitForText } from './harness.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const fixture = path.resolve(here, '..', 'fixtures', 'import', 'customers_title_merged.xlsx')
@@ -25,9 +25,6 @@ before(async () => {
 })
 after(() => driver?.stop())
 
-async function click(app, id) {
-  await (await find(app, id)).click()
-}
 
 /** Clicks the confirming button of the open popconfirm. */
 async function confirmPopover(app) {
@@ -160,8 +157,11 @@ test('imports a real workbook, reports, downloads the failed rows, and undoes it
       await waitForText(app, 'customer-count', '共 8 位客户')
       await click(app, 'export-customers')
       const toast = await app.wait(until.elementLocated(By.xpath("//div[contains(@class,'n-message__content') and contains(., '已导出到')]")), 20000)
-      const shown = (await toast.getText()).replace(/^.*已导出到\s*/s, '').trim()
-      assert.equal(path.dirname(shown), downloads, `toast said ${await toast.getText()}`)
+      // The toast fades in: read it once its text is on screen.
+      await app.wait(async () => (await toast.getText()).includes('已导出到'), 10000)
+      const said = await toast.getText()
+      const shown = said.replace(/^.*已导出到\s*/s, '').trim()
+      assert.equal(path.dirname(shown), downloads, `toast said ${said}`)
       assert.ok(existsSync(shown), `${shown} exists`)
       await screenshot(app, 'zh-export-done')
     })

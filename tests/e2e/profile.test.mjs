@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { By, until } from 'selenium-webdriver'
-import { choose, closeDialogWith, find, screenshot, startDriver, step, text, type, waitForRows, waitForText } from './harness.mjs'
+import { choose, click, closeDialogWith, find, screenshot, startDriver, step, text, type, waitForRows, waitForText } from './harness.mjs'
 
 let driver
 before(async () => { driver = await startDriver() })
@@ -11,9 +11,6 @@ after(() => driver?.stop())
 
 const cli = process.env.YIBEN_CLI ?? path.join(path.dirname(process.env.YIBEN_APP ?? ''), 'yiben')
 
-async function click(app, id) {
-  await (await find(app, id)).click()
-}
 
 async function search(app, query) {
   await type(app, 'customer-search', query)
@@ -96,7 +93,8 @@ test('customer 360°: contacts, custom field, duplicates and merge, pinyin searc
     await step(t, () => app, 'pinyin initials find the customer', async () => {
       await click(app, 'add-customer')
       await type(app, 'customer-name', '张三')
-      await click(app, 'kind-person')
+      // Naive UI puts the test id on the radio's hidden <input>: click it the way the label would.
+      await app.executeScript("document.querySelector('[data-testid=\"kind-person\"]').click()")
       await closeDialogWith(app, 'customer-save')
       await waitForText(app, 'customer-count', '共 2 位客户')
       await search(app, 'hxkj')
