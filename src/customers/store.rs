@@ -70,46 +70,20 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Customer> {
     .bind(id)
     .fetch_all(conn)
     .await?;
-    Ok(Customer {
-        id: row.id,
-        uid: row.uid,
-        number: row.number,
-        kind: CustomerKind::from_db(&row.kind),
-        name: row.name,
-        industry_code: row.industry_code,
-        industry: row.industry,
-        employees: row.employees,
-        revenue_fen: row.revenue_fen,
-        region: row.region,
-        address: row.address,
-        source: row.source,
-        first_contact: row.first_contact,
-        owner: row.owner,
-        grade: row.grade,
-        stage: row.stage,
-        needs: row.needs,
-        notes: row.notes,
-        phone: row.phone,
-        email: row.email,
-        contacts: contacts
-            .into_iter()
-            .map(|c| Contact {
-                id: c.id,
-                name: c.name,
-                title: c.title,
-                phones: serde_json::from_str(&c.phones).unwrap_or_default(),
-                wechat: c.wechat,
-                email: c.email,
-                decision_maker: c.decision_maker,
-                role: c.role,
-            })
-            .collect(),
-        custom: serde_json::from_str(&row.custom).unwrap_or_default(),
-        created_at: from_ms(row.created_at),
-        updated_at: from_ms(row.updated_at),
-        deleted_at: row.deleted_at.map(from_ms),
-        merged_into: row.merged_into,
-    })
+    let contacts = contacts
+        .into_iter()
+        .map(|c| Contact {
+            id: c.id,
+            name: c.name,
+            title: c.title,
+            phones: serde_json::from_str(&c.phones).unwrap_or_default(),
+            wechat: c.wechat,
+            email: c.email,
+            decision_maker: c.decision_maker,
+            role: c.role,
+        })
+        .collect();
+    Ok(customer_of(row, contacts))
 }
 
 /// Many customers at once (two queries, whatever the count), in the order of `ids`.
