@@ -29,7 +29,7 @@ starts=() rss=() pss=()
 for _ in $(seq "$runs"); do
   log="$data/stderr.log"
   launched=$(date +%s%3N)
-  YIBEN_STARTUP_PROBE=1 "$app" 2>"$log" &
+  YIBEN_STARTUP_PROBE=1 "$app" >/dev/null 2>"$log" &
   pid=$!
   for _ in $(seq 300); do grep -q "interactive at" "$log" && break; sleep 0.1; done
   ready=$(sed -n 's/.*interactive at \([0-9]*\).*/\1/p' "$log" | head -1)
