@@ -43,7 +43,10 @@ fi
 for dir in ui tests/e2e; do
   if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "setup: npm ci in $dir"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    # npm 11 can refuse its own lock file in `npm ci` ("Missing: @rollup/rollup-android-…"):
+    # the lock omits other platforms' optional packages. `npm install` honours the same lock.
+    (cd "$dir" && { npm ci --no-audit --no-fund --loglevel=error 2>/dev/null \
+      || npm install --no-audit --no-fund --loglevel=error; })
   fi
 done
 
