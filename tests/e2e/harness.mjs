@@ -132,7 +132,7 @@ export async function screenshot(session, name) {
 /** Clicks a button inside the customer dialog and waits until the dialog has gone. */
 export async function closeDialogWith(session, buttonId) {
   const dialog = await find(session, 'customer-dialog')
-  await (await find(session, buttonId)).click()
+  await click(session, buttonId)
   await session.wait(until.stalenessOf(dialog), 10000).catch(async (err) => {
     await screenshot(session, `failed-close-${buttonId}`)
     throw err
