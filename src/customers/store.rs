@@ -182,41 +182,9 @@ pub async fn insert(
     number: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO customers (uid, number, kind, name, name_key, name_core, industry_code, industry, employees,
-             revenue_fen, region, address, source, first_contact, owner, grade, stage, needs, notes, phone,
-             email, custom, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(uid)
-    .bind(number)
-    .bind(c.kind.as_str())
-    .bind(c.name.as_str())
-    .bind(c.name.key())
-    .bind(company_core(c.name.as_str()))
-    .bind(c.industry.as_ref().map(|i| &i.code))
-    .bind(c.industry.as_ref().map(|i| &i.name))
-    .bind(c.employees)
-    .bind(c.revenue_fen)
-    .bind(&c.region)
-    .bind(&c.address)
-    .bind(&c.source)
-    .bind(c.first_contact.map(|d| d.format("%Y-%m-%d").to_string()))
-    .bind(&c.owner)
-    .bind(&c.grade)
-    .bind(&c.stage)
-    .bind(&c.needs)
-    .bind(&c.notes)
-    .bind(c.phone.as_ref().map(Phone::as_str))
-    .bind(c.email.as_ref().map(|e| e.as_str()))
-    .bind(custom_json(c))
-    .bind(to_ms(now))
-    .bind(to_ms(now))
-    .fetch_one(&mut *conn)
-    .await?;
-    write_contacts(conn, id, &c.contacts).await?;
-    refresh_derived(conn, id).await?;
-    Ok(id)
+    // One row through the bulk path: the column list, contacts and derived rows live in one place.
+    let ids = insert_batch(conn, &[(c.clone(), uid.to_owned(), number.to_owned())], now).await?;
+    Ok(ids[0])
 }
 
 /// Replaces the editable profile. A `None` number keeps the current one: numbers are stable.
