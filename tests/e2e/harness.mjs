@@ -171,3 +171,20 @@ export async function step(t, session, name, body) {
     }
   })
 }
+
+/** Checks a Naive UI radio or checkbox and waits until it is checked: under load a click can
+ * land while the dialog is still rendering and be lost. Radios never toggle off, so retrying is safe. */
+export async function check(session, id, timeout = 5000) {
+  await session.wait(
+    () =>
+      session.executeScript(
+        `const el = document.querySelector('[data-testid="${id}"]')
+         if (!el) return false
+         const input = el.matches('input') ? el : el.querySelector('input')
+         if (!input.checked) el.click()
+         return input.checked`,
+      ),
+    timeout,
+    `[data-testid=${id}] never became checked`,
+  )
+}

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { By, until } from 'selenium-webdriver'
-import { choose, click, closeDialogWith, find, screenshot, startDriver, step, text, type, waitForRows, waitForText } from './harness.mjs'
+import { check, choose, click, closeDialogWith, find, screenshot, startDriver, step, text, type, waitForRows, waitForText } from './harness.mjs'
 
 let driver
 before(async () => { driver = await startDriver() })
@@ -81,7 +81,7 @@ test('customer 360°: contacts, custom field, duplicates and merge, pinyin searc
       const merge = await app.findElement(By.css('[data-testid^="duplicate-merge-"]'))
       await merge.click()
       await find(app, 'merge-dialog')
-      await click(app, 'merge-take-owner')
+      await check(app, 'merge-take-owner')
       await screenshot(app, 'zh-merge-dialog')
       await click(app, 'merge-confirm')
       await waitForText(app, 'detail-owner', /陈经理/)
@@ -93,8 +93,7 @@ test('customer 360°: contacts, custom field, duplicates and merge, pinyin searc
     await step(t, () => app, 'pinyin initials find the customer', async () => {
       await click(app, 'add-customer')
       await type(app, 'customer-name', '张三')
-      // Naive UI puts the test id on the radio's hidden <input>: click it the way the label would.
-      await app.executeScript("document.querySelector('[data-testid=\"kind-person\"]').click()")
+      await check(app, 'kind-person')
       await closeDialogWith(app, 'customer-save')
       await waitForText(app, 'customer-count', '共 2 位客户')
       await search(app, 'hxkj')
