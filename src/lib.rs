@@ -13,13 +13,17 @@ mod db;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod followups;
 pub mod import;
 pub mod industries;
 pub(crate) mod money;
 pub mod paths;
+pub mod reminders;
 pub mod settings;
 pub mod texts;
+pub mod zone;
 
 pub use clock::{Clock, FixedClock, IdGen, RandomIds, SequentialIds, SystemClock};
-pub use crm::{ConnectionSettings, Crm, SaveOutcome};
+pub use crm::{ConnectionSettings, Crm, FollowupCursor, FollowupPage, NewCustomer, SaveOutcome, Workbench};
 pub use error::{Error, ErrorBody, ErrorCode, Result};
+pub use zone::Zone;

@@ -21,8 +21,8 @@ fn at(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc)
 }
 
-fn beijing() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap()
+fn beijing() -> yiben::Zone {
+    yiben::Zone::Fixed(FixedOffset::east_opt(8 * 3600).unwrap())
 }
 
 fn customer(id: i64, name: &str) -> Customer {
@@ -53,6 +53,9 @@ fn customer(id: i64, name: &str) -> Customer {
         updated_at: at("2024-03-05T16:45:00Z"),
         deleted_at: None,
         merged_into: None,
+        last_followup_at: None,
+        next_action: None,
+        next_action_at: None,
     }
 }
 

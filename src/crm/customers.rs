@@ -57,12 +57,13 @@ impl Crm {
         let number = match &customer.number {
             Some(number) => number.clone(),
             None => {
-                let year = now.with_timezone(&self.zone).year();
+                let year = self.zone.to_local(now).year();
                 customers::next_number(&mut tx, year, customer.industry.as_ref().map(|i| i.code.as_str())).await?
             }
         };
         let id = customers::insert(&mut tx, &customer, &self.ids.next_uid(now), &number, now).await?;
         history::record(&mut tx, id, now, HistoryAction::Create, None).await?;
+        self.rerun_rules(&mut tx, id, now).await?;
         let saved = customers::get(&mut tx, id).await?;
         tx.commit().await?;
         Ok(SaveOutcome::Saved { customer: saved })
@@ -94,6 +95,8 @@ impl Crm {
         for change in history::diff(&before, &after) {
             history::record(&mut tx, id, now, HistoryAction::Update, Some(&change)).await?;
         }
+        // Grade, stage and dates feed the reminder rules.
+        self.rerun_rules(&mut tx, id, now).await?;
         tx.commit().await?;
         Ok(SaveOutcome::Saved { customer: after })
     }
@@ -102,7 +105,7 @@ impl Crm {
     /// checked (the import decides about those itself).
     pub async fn add_customers(&self, inputs: &[CustomerInput]) -> Result<Vec<i64>> {
         let now = self.now();
-        let year = now.with_timezone(&self.zone).year();
+        let year = self.zone.to_local(now).year();
         let mut tx = self.pool.begin().await?;
         let catalog = catalog(&mut tx).await?;
         let parsed = inputs.iter().map(|input| NewCustomer::parse(input, &catalog)).collect::<Result<Vec<_>>>()?;
@@ -183,6 +186,7 @@ impl Crm {
         }
         customers::restore(&mut tx, id).await?;
         history::record(&mut tx, id, now, HistoryAction::Restore, None).await?;
+        self.rerun_rules(&mut tx, id, now).await?;
         let restored = customers::get(&mut tx, id).await?;
         tx.commit().await?;
         Ok(restored)
@@ -249,6 +253,10 @@ impl Crm {
             .await?;
         customers::refresh_derived(&mut tx, absorbed).await?;
         customers::refresh_derived(&mut tx, survivor).await?;
+        crate::followups::move_to(&mut tx, absorbed, survivor).await?;
+        crate::followups::refresh_customer(&mut tx, absorbed).await?;
+        crate::followups::refresh_customer(&mut tx, survivor).await?;
+        self.rerun_rules(&mut tx, survivor, now).await?;
         let after = customers::get(&mut tx, survivor).await?;
         let label = |c: &Customer| format!("#{} {}", c.id, c.name);
         let merged = history::Change { field: "merged".into(), old: None, new: Some(label(&gone)) };

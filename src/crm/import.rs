@@ -395,7 +395,7 @@ impl Crm {
         let started = Instant::now();
         let loaded = self.load(req).await?;
         let now = self.now();
-        let year = now.with_timezone(&self.zone).year();
+        let year = self.zone.to_local(now).year();
         let mut tx = self.pool.begin().await?;
         let catalog = catalog(&mut tx).await?;
         let p = plan(&mut tx, &loaded, &catalog, req.on_duplicate).await?;

@@ -1,18 +1,22 @@
 mod customers;
 mod export;
+mod followups;
 mod import;
 mod lists;
+mod reminders;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset, Local, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
 pub use customers::SaveOutcome;
+pub use followups::{FollowupCursor, FollowupPage};
+pub use reminders::{NewCustomer, Workbench};
 
 use crate::settings::{self, Language};
-use crate::{db, Clock, IdGen, RandomIds, Result, SystemClock};
+use crate::{db, Clock, IdGen, RandomIds, Result, SystemClock, Zone};
 
 /// The ledger: one SQLite file plus the clock and id source every operation uses.
 ///
@@ -25,7 +29,7 @@ pub struct Crm {
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGen>,
     /// The user's time zone: customer numbers carry the local year.
-    zone: FixedOffset,
+    zone: Zone,
 }
 
 impl Crm {
@@ -37,19 +41,19 @@ impl Crm {
     pub async fn open_with(path: impl AsRef<Path>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>) -> Result<Crm> {
         let path = path.as_ref().to_path_buf();
         let pool = db::open_pool(&path).await?;
-        let zone = *Local::now().offset();
+        let zone = Zone::machine();
         let crm = Crm { pool, path, clock, ids, zone };
         crm.refresh_stale().await?;
         Ok(crm)
     }
 
     /// Uses this zone instead of the machine's (tests, and the CLI's `--now` with an offset).
-    pub fn with_zone(mut self, zone: FixedOffset) -> Self {
-        self.zone = zone;
+    pub fn with_zone(mut self, zone: impl Into<Zone>) -> Self {
+        self.zone = zone.into();
         self
     }
 
-    pub fn zone(&self) -> FixedOffset {
+    pub fn zone(&self) -> Zone {
         self.zone
     }
 

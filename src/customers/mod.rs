@@ -117,6 +117,11 @@ pub struct Customer {
     /// Set when this record was merged into another one.
     #[ts(type = "number | null")]
     pub merged_into: Option<i64>,
+    /// The latest follow-up's time.
+    pub last_followup_at: Option<DateTime<Utc>>,
+    /// The earliest open next step (下一步计划) and when it is due.
+    pub next_action: Option<String>,
+    pub next_action_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]

@@ -36,6 +36,9 @@ struct Row {
     updated_at: i64,
     deleted_at: Option<i64>,
     merged_into: Option<i64>,
+    last_followup_at: Option<i64>,
+    next_action: Option<String>,
+    next_action_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -55,7 +58,7 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Customer> {
         "SELECT c.id, c.uid, c.number, c.kind, c.name, c.industry_code, i.name AS industry, c.employees,
                 c.revenue_fen, c.region, c.address, c.source, c.first_contact, c.owner, c.grade, c.stage,
                 c.needs, c.notes, c.phone, c.email, c.custom, c.created_at, c.updated_at, c.deleted_at,
-                c.merged_into
+                c.merged_into, c.last_followup_at, c.next_action, c.next_action_at
          FROM customers c LEFT JOIN industries i ON i.code = c.industry_code
          WHERE c.id = ?",
     )
@@ -95,7 +98,7 @@ pub async fn get_many(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<Cu
         "SELECT c.id, c.uid, c.number, c.kind, c.name, c.industry_code, i.name AS industry, c.employees,
                 c.revenue_fen, c.region, c.address, c.source, c.first_contact, c.owner, c.grade, c.stage,
                 c.needs, c.notes, c.phone, c.email, c.custom, c.created_at, c.updated_at, c.deleted_at,
-                c.merged_into
+                c.merged_into, c.last_followup_at, c.next_action, c.next_action_at
          FROM customers c LEFT JOIN industries i ON i.code = c.industry_code WHERE c.id IN (",
     );
     let mut sep = qb.separated(", ");
@@ -166,6 +169,9 @@ fn customer_of(row: Row, contacts: Vec<Contact>) -> Customer {
         updated_at: from_ms(row.updated_at),
         deleted_at: row.deleted_at.map(from_ms),
         merged_into: row.merged_into,
+        last_followup_at: row.last_followup_at.map(from_ms),
+        next_action: row.next_action,
+        next_action_at: row.next_action_at.map(from_ms),
     }
 }
 

@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{FixedOffset, NaiveDate};
+use chrono::NaiveDate;
+
+use crate::Zone;
 use rust_xlsxwriter::{ColNum, RowNum, Workbook, Worksheet};
 use serde_json::Value;
 
@@ -30,7 +32,7 @@ pub struct CustomerSheet<'a> {
     /// The custom field definitions, for labels and value kinds.
     pub fields: &'a [CustomField],
     /// The user's time zone: created/updated times are shown as the user saw them in the app.
-    pub zone: FixedOffset,
+    pub zone: Zone,
     /// 打码: phones as 138****5678, e-mails as l***@qq.com, WeChat ids as z***x.
     pub mask: bool,
 }
@@ -42,7 +44,7 @@ pub struct CustomerWriter {
     book: Workbook,
     path: PathBuf,
     columns: Vec<(Column, Option<CustomField>)>,
-    zone: FixedOffset,
+    zone: Zone,
     mask: bool,
     formats: Formats,
     next_row: RowNum,
@@ -121,7 +123,7 @@ impl CustomerWriter {
 
 /// How one customer becomes cells.
 struct Row<'f> {
-    zone: FixedOffset,
+    zone: Zone,
     mask: bool,
     f: &'f Formats,
 }
@@ -167,8 +169,8 @@ impl Row<'_> {
             ),
             Column::ContactWechat => text(ws, Some(&contacts(c, |k| k.wechat.as_deref().map(|w| self.wechat(w))))),
             Column::ContactEmail => text(ws, Some(&contacts(c, |k| k.email.as_deref().map(|e| self.email(e))))),
-            Column::CreatedAt => cells::datetime(ws, row, col, c.created_at.with_timezone(&self.zone).naive_local(), f),
-            Column::UpdatedAt => cells::datetime(ws, row, col, c.updated_at.with_timezone(&self.zone).naive_local(), f),
+            Column::CreatedAt => cells::datetime(ws, row, col, self.zone.to_local(c.created_at), f),
+            Column::UpdatedAt => cells::datetime(ws, row, col, self.zone.to_local(c.updated_at), f),
             Column::Custom(key) => match c.custom.get(key) {
                 Some(value) => self.custom(ws, row, col, value, definition.map(|d| d.kind)),
                 None => Ok(()),

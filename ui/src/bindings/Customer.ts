@@ -33,4 +33,12 @@ deletedAt: string | null,
 /**
  * Set when this record was merged into another one.
  */
-mergedInto: number | null, };
+mergedInto: number | null, 
+/**
+ * The latest follow-up's time.
+ */
+lastFollowupAt: string | null, 
+/**
+ * The earliest open next step (下一步计划) and when it is due.
+ */
+nextAction: string | null, nextActionAt: string | null, };
