@@ -2,7 +2,10 @@
 //! No SQL and no business rules live here.
 
 mod commands;
+mod followup_commands;
 mod import_commands;
+mod notifications;
+mod scheduler;
 mod tray;
 
 use std::time::Instant;
@@ -20,6 +23,9 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .manage(StartedAt(started))
         .manage(import_commands::ImportCancel::default())
+        .manage(scheduler::Wake::default())
+        .manage(scheduler::Missed::default())
+        .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None))
         .setup(|app| {
             let path = match yiben::paths::resolve_db_path(None).filter(|_| std::env::var_os(yiben::paths::DB_ENV_VAR).is_some()) {
                 Some(path) => path,
@@ -30,8 +36,9 @@ pub fn run() {
                 err
             })?;
             let language = tauri::async_runtime::block_on(crm.language()).unwrap_or_default();
-            app.manage(crm);
+            app.manage(crm.clone());
             tray::build(app.handle(), language)?;
+            scheduler::spawn(app.handle().clone(), crm, app.state::<scheduler::Wake>().inner().clone());
             if let Some(window) = app.get_webview_window("main") {
                 if let Some(icon) = app.default_window_icon().cloned() {
                     window.set_icon(icon)?;
@@ -73,7 +80,33 @@ pub fn run() {
             import_commands::import_rejected_download,
             import_commands::import_template_download,
             import_commands::customers_export,
+            followup_commands::followup_methods,
+            followup_commands::followup_method_add,
+            followup_commands::followup_method_update,
+            followup_commands::followups_list,
+            followup_commands::followups_add,
+            followup_commands::followups_update,
+            followup_commands::followups_delete,
+            followup_commands::workbench,
+            followup_commands::customer_reminders,
+            followup_commands::reminders_upcoming,
+            followup_commands::reminder_snooze,
+            followup_commands::reminder_done,
+            followup_commands::reminder_settings_get,
+            followup_commands::reminder_settings_set,
+            followup_commands::reminders_missed,
+            followup_commands::autostart_get,
+            followup_commands::autostart_set,
         ])
+        // Closing the window keeps the app in the tray so reminders still fire; 退出 quits.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if window.label() == "main" {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
+        })
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {
             eprintln!("yiben: the app could not start: {err}");

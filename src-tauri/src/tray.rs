@@ -7,6 +7,8 @@ use yiben::settings::Language;
 pub struct TrayMenu {
     show: MenuItem<tauri::Wry>,
     quit: MenuItem<tauri::Wry>,
+    /// Open reminders due today or overdue, shown on the tray.
+    due: std::sync::atomic::AtomicUsize,
 }
 
 fn labels(language: Language) -> (&'static str, &'static str) {
@@ -19,8 +21,31 @@ fn labels(language: Language) -> (&'static str, &'static str) {
 impl TrayMenu {
     pub fn relabel(&self, language: Language) {
         let (show, quit) = labels(language);
+        let due = self.due.load(std::sync::atomic::Ordering::Relaxed);
+        let show = match (due, language) {
+            (0, _) => show.to_owned(),
+            (n, Language::ZhCn) => format!("{show}（{n} 条待跟进）"),
+            (n, Language::En) => format!("{show} ({n} due)"),
+        };
         let _ = self.show.set_text(show);
         let _ = self.quit.set_text(quit);
+    }
+
+    /// The due count as the tray's tooltip and, where the tray shows text, its label.
+    pub fn show_due(&self, app: &AppHandle, due: usize, language: Language) {
+        if self.due.swap(due, std::sync::atomic::Ordering::Relaxed) == due {
+            return;
+        }
+        self.relabel(language);
+        if let Some(tray) = app.tray_by_id("main") {
+            let tooltip = match (due, language) {
+                (0, _) => "一本账 CRM".to_owned(),
+                (n, Language::ZhCn) => format!("一本账 CRM：{n} 条待跟进"),
+                (n, Language::En) => format!("Yiben CRM: {n} due"),
+            };
+            let _ = tray.set_tooltip(Some(&tooltip));
+            let _ = tray.set_title((due > 0).then(|| due.to_string()));
+        }
     }
 }
 
@@ -41,6 +66,6 @@ pub fn build(app: &AppHandle, language: Language) -> tauri::Result<()> {
         tray = tray.icon(icon);
     }
     tray.build(app)?;
-    app.manage(TrayMenu { show, quit });
+    app.manage(TrayMenu { show, quit, due: Default::default() });
     Ok(())
 }

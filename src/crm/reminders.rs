@@ -99,6 +99,16 @@ impl Crm {
         Ok(Workbench { due, new_customers })
     }
 
+    /// Open reminders that remind within the next `days` days (overdue ones included), for
+    /// the 跟进 page's plan; at most `limit`.
+    pub async fn upcoming_reminders(&self, days: u32, limit: i64) -> Result<Vec<Reminder>> {
+        if days > 366 || !(1..=1000).contains(&limit) {
+            return Err(crate::Error::invalid("days", "out_of_range"));
+        }
+        let until = self.now() + Duration::days(days.into());
+        reminders::agenda(&mut *self.pool.acquire().await?, until, limit).await
+    }
+
     pub async fn customer_reminders(&self, customer_id: i64) -> Result<Vec<Reminder>> {
         reminders::open_for_customer(&mut *self.pool.acquire().await?, customer_id).await
     }

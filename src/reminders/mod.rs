@@ -2,6 +2,7 @@
 //! reminder is stored once per cause, fires once, and stays until it is done, closed by the
 //! next follow-up, or snoozed to later.
 
+pub mod notice;
 pub mod rules;
 mod settings;
 mod store;

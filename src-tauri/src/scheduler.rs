@@ -1,0 +1,118 @@
+//! The reminder scheduler: sleeps until the next reminder is due (or a write wakes it),
+//! announces what came due through the OS and the window, and keeps the tray's count.
+//!
+//! It never polls every second. It sleeps until the next moment the core names, but at
+//! most a minute: a monotonic timer stands still while the machine sleeps and ignores a
+//! changed wall clock, so waking each minute to ask the clock again is what makes it survive
+//! both, at no measurable CPU.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tauri::{AppHandle, Emitter, Manager};
+use tokio::sync::Notify;
+use yiben::reminders::{notice, rules, Reminder};
+use yiben::settings::Language;
+use yiben::Crm;
+
+use crate::notifications;
+
+const LONGEST_SLEEP: Duration = Duration::from_secs(60);
+/// More reminders than this at once become one summary notification, not a flood.
+const MOST_SINGLE_NOTICES: usize = 3;
+
+/// Wakes the scheduler after a write that may have moved the next reminder.
+#[derive(Clone, Default)]
+pub struct Wake(Arc<Notify>);
+
+impl Wake {
+    pub fn now(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// Reminders that fell due while the app was closed, kept until the window asks for them.
+#[derive(Default)]
+pub struct Missed(Mutex<Vec<Reminder>>);
+
+impl Missed {
+    pub fn take(&self) -> Vec<Reminder> {
+        std::mem::take(&mut *self.0.lock().expect("not poisoned"))
+    }
+
+    fn add(&self, more: &[Reminder]) {
+        self.0.lock().expect("not poisoned").extend_from_slice(more);
+    }
+}
+
+/// What the window hears when reminders come due.
+#[derive(Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DuePayload {
+    reminders: Vec<Reminder>,
+    /// Whether the OS notification service took the notification; when not, the window's
+    /// own pop-up is the only one.
+    os_delivered: bool,
+}
+
+pub fn spawn(app: AppHandle, crm: Crm, wake: Wake) {
+    tauri::async_runtime::spawn(async move {
+        let mut rules_ran: Option<std::time::Instant> = None;
+        loop {
+            if rules_ran.is_none_or(|at| at.elapsed() >= rules::EVERY.to_std().expect("positive")) {
+                if let Err(err) = crm.run_reminder_rules().await {
+                    eprintln!("yiben: reminder rules: {err}");
+                }
+                rules_ran = Some(std::time::Instant::now());
+            }
+            match crm.take_due_reminders().await {
+                Ok(due) if !due.is_empty() => announce(&app, &crm, due).await,
+                Ok(_) => {}
+                Err(err) => eprintln!("yiben: reminders: {err}"),
+            }
+            refresh_tray(&app, &crm).await;
+            let sleep = match crm.next_reminder_at().await {
+                Ok(Some(at)) => (at - crm.now()).to_std().unwrap_or(Duration::ZERO).min(LONGEST_SLEEP),
+                _ => LONGEST_SLEEP,
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(sleep) => {}
+                _ = wake.0.notified() => {}
+            }
+        }
+    });
+}
+
+async fn announce(app: &AppHandle, crm: &Crm, due: Vec<Reminder>) {
+    let language = crm.language().await.unwrap_or_default();
+    let (missed, fresh): (Vec<_>, Vec<_>) = due.into_iter().partition(|r| r.missed);
+    if !missed.is_empty() {
+        app.state::<Missed>().add(&missed);
+        let (title, body) = notice::summary(missed.len(), true, language);
+        let delivered = notifications::show(app, &title, &body, None).await;
+        let _ = app.emit("reminders-missed", DuePayload { reminders: missed, os_delivered: delivered });
+    }
+    if fresh.is_empty() {
+        return;
+    }
+    let delivered = if fresh.len() > MOST_SINGLE_NOTICES {
+        let (title, body) = notice::summary(fresh.len(), false, language);
+        notifications::show(app, &title, &body, None).await
+    } else {
+        let mut all = true;
+        for r in &fresh {
+            let (title, body) = notice::notice(r, language, crm.zone());
+            all &= notifications::show(app, &title, &body, Some(r.customer_id)).await;
+        }
+        all
+    };
+    let _ = app.emit("reminders-due", DuePayload { reminders: fresh, os_delivered: delivered });
+}
+
+async fn refresh_tray(app: &AppHandle, crm: &Crm) {
+    let count = crm.workbench().await.map(|w| w.due.len()).unwrap_or(0);
+    let language = crm.language().await.unwrap_or(Language::ZhCn);
+    if let Some(tray) = app.try_state::<crate::tray::TrayMenu>() {
+        tray.show_due(app, count, language);
+    }
+}
