@@ -21,7 +21,10 @@ pub const EVERY: Duration = Duration::hours(1);
 
 /// A first-contact reminder is for customers added by hand recently; without this, upgrading
 /// a ledger of old, never-followed customers would raise one for each of them at once.
-const NEW_CUSTOMER_WINDOW: Duration = Duration::days(7);
+/// It still reaches back a month, so a reminder that fell due while the app was closed is shown.
+const NEW_CUSTOMER_WINDOW: Duration = Duration::days(30);
+
+const RENEWAL_LOOKBACK: Duration = Duration::days(30);
 
 /// Stage names that end a deal; any other stage means a deal is open.
 pub const CLOSED_STAGES: [&str; 4] = ["成交", "赢单", "流失", "输单"];
@@ -149,7 +152,9 @@ pub async fn renewal_field(conn: &mut SqliteConnection, settings: &ReminderSetti
 
 /// Renewal dates are calendar days: the reminder is at 9:00 the user's time, `days` before.
 async fn renewals(conn: &mut SqliteConnection, field: &str, days: u32, now: DateTime<Utc>, zone: Zone, live: &str) -> Result<u64> {
-    let today = zone.today(now);
+    // A renewal whose reminder fell due while the app was closed (up to a month back) is
+    // still produced, and then announced as missed; older ones are history.
+    let first_day = zone.today(now) - RENEWAL_LOOKBACK + Duration::days(days.into());
     let last_day = zone.today(now + HORIZON) + Duration::days(days.into());
     let sql = format!(
         "SELECT c.id, c.owner, json_extract(c.custom, '$.' || ?1) AS renew FROM customers c
@@ -157,7 +162,7 @@ async fn renewals(conn: &mut SqliteConnection, field: &str, days: u32, now: Date
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(field)
-        .bind(today.format("%Y-%m-%d").to_string())
+        .bind(first_day.format("%Y-%m-%d").to_string())
         .bind(last_day.format("%Y-%m-%d").to_string())
         .fetch_all(&mut *conn)
         .await?;
