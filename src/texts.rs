@@ -39,6 +39,17 @@ pub fn field_label(field: &str, lang: Language) -> String {
         ("file", "文件", "file"),
         ("mapping", "列对应", "column mapping"),
         ("headerRow", "表头行", "header row"),
+        ("at", "跟进时间", "time"),
+        ("method", "跟进方式", "method"),
+        ("content", "跟进内容", "content"),
+        ("feedback", "客户反馈", "customer feedback"),
+        ("nextStep", "下一步计划", "next step"),
+        ("nextOwner", "下一步负责人", "next step owner"),
+        ("nextAt", "预计完成时间", "next step due time"),
+        ("leadMinutes", "提前提醒时间", "lead time"),
+        ("quietHours", "免打扰时段", "quiet hours"),
+        ("status", "状态", "status"),
+        ("days", "天数", "days"),
     ];
     // contacts.1.phones.0 → 联系人2 电话1
     let parts: Vec<&str> = field.split('.').collect();
@@ -89,6 +100,11 @@ pub fn reason(code: &str, lang: Language) -> String {
         ("import_no_header", "找不到表头行（如 客户名称、电话）", "no header row found (e.g. 客户名称, 电话)"),
         ("import_sheet_not_found", "找不到这个工作表", "no such sheet"),
         ("import_io", "无法读取文件", "cannot read the file"),
+        ("unknown_method", "不是已有的跟进方式（电话、微信、拜访、邮件、会议或自定义的方式）", "is not a follow-up method (phone, wechat, visit, email, meeting or one you added)"),
+        ("in_future", "不能晚于现在", "cannot be in the future"),
+        ("not_after_followup", "应晚于这次跟进的时间", "must be after the follow-up itself"),
+        ("reminder_not_open", "这条提醒已完成或已关闭", "the reminder is already done or closed"),
+        ("time_invalid", "不是有效的时间（如 22:00）", "is not a valid time (e.g. 22:00)"),
     ];
     reasons
         .iter()

@@ -250,3 +250,62 @@ fn an_unreadable_file_exits_non_zero_and_changes_nothing() {
     assert_eq!(body["fields"]["file"], "import_unreadable");
     assert_eq!(json(&yiben(&db, &["customers", "list", "--json"]))["total"], 1);
 }
+
+#[test]
+fn a_follow_up_with_a_next_step_is_due_an_hour_ahead_with_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let at = |t: &str| format!("2026-03-01T{t}:00+08:00");
+    json(&yiben(&db, &["--now", &at("09:00"), "customers", "add", "--name", "华信科技", "--json"]));
+    let logged = json(&yiben(
+        &db,
+        &[
+            "--now", &at("09:30"), "followups", "add", "--customer", "1", "--method", "电话", "--content", "沟通设备采购需求",
+            "--feedback", "关心交期", "--next-step", "电话确认报价", "--next-at", &at("11:00"), "--next-owner", "王经理", "--json",
+        ],
+    ));
+    assert_eq!(logged["method"]["code"], "phone");
+    assert_eq!(logged["nextAt"], "2026-03-01T03:00:00Z");
+    let list = json(&yiben(&db, &["followups", "list", "--customer", "1", "--json"]));
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["content"], "沟通设备采购需求");
+
+    let early = json(&yiben(&db, &["--now", &at("09:59"), "reminders", "due", "--json"]));
+    assert_eq!(early, serde_json::json!([]));
+    let due = json(&yiben(&db, &["--now", &at("10:00"), "reminders", "due", "--json"]));
+    assert_eq!(due.as_array().unwrap().len(), 1);
+    assert_eq!(due[0]["rule"], "next_step");
+    assert_eq!(due[0]["action"], "电话确认报价");
+    assert_eq!(due[0]["owner"], "王经理");
+    assert_eq!(due[0]["customerName"], "华信科技");
+    assert_eq!(due[0]["remindAt"], "2026-03-01T02:00:00Z");
+}
+
+#[test]
+fn reminder_rules_as_json_and_the_lead_time_set_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let rules = json(&yiben(&db, &["reminders", "rules", "--json"]));
+    assert_eq!(rules["leadMinutes"], 60);
+    assert_eq!(rules["rules"][0], serde_json::json!({"kind": "first_contact", "enabled": true, "value": 24}));
+    assert_eq!(rules["rules"].as_array().unwrap().len(), 8);
+    let changed = json(&yiben(&db, &["reminders", "rules", "--lead-minutes", "15", "--json"]));
+    assert_eq!(changed["leadMinutes"], 15);
+}
+
+#[test]
+fn a_bad_follow_up_exits_4_with_the_fields_and_an_unknown_customer_5() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    json(&yiben(&db, &["customers", "add", "--name", "华信科技", "--json"]));
+    let bad = yiben(&db, &["followups", "add", "--customer", "1", "--method", "飞鸽", "--content", " ", "--json"]);
+    assert_eq!(bad.status.code(), Some(4));
+    let body: Value = serde_json::from_slice(&bad.stderr).unwrap();
+    assert_eq!(body["fields"], serde_json::json!({"content": "required", "method": "unknown_method"}));
+    let human = yiben(&db, &["followups", "add", "--customer", "1", "--method", "飞鸽", "--content", "内容"]);
+    assert!(String::from_utf8_lossy(&human.stderr).contains("不是已有的跟进方式"));
+    let missing = yiben(&db, &["followups", "add", "--customer", "9", "--method", "电话", "--content", "内容"]);
+    assert_eq!(missing.status.code(), Some(5));
+    let usage = yiben(&db, &["followups", "add", "--customer", "1", "--method", "电话", "--content", "内容", "--next-step", "回访"]);
+    assert_eq!(usage.status.code(), Some(2), "a next step needs its time");
+}

@@ -1,5 +1,6 @@
 mod customers;
 mod export;
+mod followups;
 mod import;
 mod lists;
 mod messages;
@@ -53,6 +54,12 @@ enum Command {
     Export(export::ExportArgs),
     /// Write the blank import template, or the rejected rows of a file, to .xlsx.
     Template(export::TemplateArgs),
+    /// Follow-ups: log one (with its next step), list a customer's.
+    #[command(subcommand)]
+    Followups(followups::FollowupsCommand),
+    /// Reminders: what is due now, and the rules.
+    #[command(subcommand)]
+    Reminders(followups::RemindersCommand),
     /// The benchmark suite and its data generator.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -86,7 +93,7 @@ enum BenchCommand {
     },
 }
 
-fn parse_now(raw: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn parse_now(raw: &str) -> Result<DateTime<Utc>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
         return Ok(t.with_timezone(&Utc));
     }
@@ -177,6 +184,18 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Fields(command) => {
             let session = open(&cli, command.json()).await?;
             let result = lists::fields(&session, command).await;
+            session.crm.close().await;
+            result
+        }
+        Command::Followups(command) => {
+            let session = open(&cli, command.json()).await?;
+            let result = followups::followups(&session, command).await;
+            session.crm.close().await;
+            result
+        }
+        Command::Reminders(command) => {
+            let session = open(&cli, command.json()).await?;
+            let result = followups::reminders(&session, command).await;
             session.crm.close().await;
             result
         }
