@@ -34,3 +34,41 @@ export function formatCustomValue(kind: string, value: unknown): string {
   if (kind === 'money' && typeof value === 'number') return formatFen(value)
   return String(value)
 }
+
+/** Hours and minutes of an instant in the user's zone: 09:05. */
+export function formatTime(iso: string): string {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
+}
+
+/** The local calendar day of an instant as YYYY-MM-DD, for grouping and comparing days. */
+export function localDay(at: string | number | Date): string {
+  const d = new Date(at)
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+
+/** A local day (YYYY-MM-DD) as a heading: 3月5日 周四 / Thu 5 Mar. */
+export function formatDay(day: string, language: Language): string {
+  const [y, m, d] = day.split('-').map(Number)
+  const date = new Date(y, m - 1, d)
+  return new Intl.DateTimeFormat(language === 'zh-CN' ? 'zh-CN' : 'en-GB', {
+    month: language === 'zh-CN' ? 'numeric' : 'short',
+    day: 'numeric',
+    weekday: 'short',
+  }).format(date)
+}
+
+/** Today / tomorrow / the date, then the time, relative to `now`: the words come from the caller. */
+export function formatWhen(
+  iso: string,
+  language: Language,
+  words: { today: string; tomorrow: string },
+  now: Date = new Date(),
+): string {
+  const day = localDay(iso)
+  const tomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1)
+  if (day === localDay(now)) return `${words.today} ${formatTime(iso)}`
+  if (day === localDay(tomorrow)) return `${words.tomorrow} ${formatTime(iso)}`
+  return formatDateTime(iso, language)
+}

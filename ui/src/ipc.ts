@@ -30,6 +30,21 @@ import type { MappingTemplate } from './bindings/MappingTemplate'
 import type { PreviewRow } from './bindings/PreviewRow'
 import type { RowProblem } from './bindings/RowProblem'
 import type { Target } from './bindings/Target'
+import { listen, type UnlistenFn } from '@tauri-apps/api/event'
+import type { Followup } from './bindings/Followup'
+import type { FollowupCursor } from './bindings/FollowupCursor'
+import type { FollowupInput } from './bindings/FollowupInput'
+import type { FollowupMethod } from './bindings/FollowupMethod'
+import type { FollowupPage } from './bindings/FollowupPage'
+import type { NewCustomer } from './bindings/NewCustomer'
+import type { QuietHours } from './bindings/QuietHours'
+import type { Reminder } from './bindings/Reminder'
+import type { ReminderRule } from './bindings/ReminderRule'
+import type { ReminderSettings } from './bindings/ReminderSettings'
+import type { RuleKind } from './bindings/RuleKind'
+import type { RuleSetting } from './bindings/RuleSetting'
+import type { Snooze } from './bindings/Snooze'
+import type { Workbench } from './bindings/Workbench'
 
 export type {
   Customer, CustomerInput, CustomerPage, CustomerRow, CustomField, CustomFieldInput, DuplicateMatch, ErrorBody,
@@ -39,6 +54,13 @@ export type {
   CellIssue, DuplicatePolicy, ImportPreview, ImportProgress, ImportRecord, ImportReport, ImportRequest, MappingTemplate,
   PreviewRow, RowProblem, Target,
 }
+export type {
+  Followup, FollowupCursor, FollowupInput, FollowupMethod, FollowupPage, NewCustomer, QuietHours, Reminder, ReminderRule,
+  ReminderSettings, RuleKind, RuleSetting, Snooze, Workbench,
+}
+
+/** What the reminder scheduler sends with 'reminders-due' and 'reminders-missed'. */
+export type DuePayload = { reminders: Reminder[]; osDelivered: boolean }
 
 /** Codes from the core, plus IPC for failures that never reached it. */
 export type AppErrorCode = ErrorCode | 'IPC'
@@ -116,4 +138,35 @@ export const api = {
   importRejectedDownload: (request: ImportRequest) => call<string>('import_rejected_download', { request }),
   /** Writes the blank import template to the Downloads folder; answers the file's path. */
   importTemplateDownload: () => call<string>('import_template_download'),
+  followupMethods: () => call<FollowupMethod[]>('followup_methods'),
+  addFollowupMethod: (name: string, template: string | null) => call<FollowupMethod>('followup_method_add', { name, template }),
+  updateFollowupMethod: (id: number, name: string, template: string | null) =>
+    call<FollowupMethod>('followup_method_update', { id, name, template }),
+  /** A customer's follow-ups, newest first; pass the page's `next` back as `before`. */
+  listFollowups: (customerId: number, before: FollowupCursor | null, limit: number) =>
+    call<FollowupPage>('followups_list', { customerId, before, limit }),
+  addFollowup: (customerId: number, input: FollowupInput) => call<Followup>('followups_add', { customerId, input }),
+  updateFollowup: (id: number, input: FollowupInput) => call<Followup>('followups_update', { id, input }),
+  deleteFollowup: (id: number) => call<null>('followups_delete', { id }),
+  workbench: () => call<Workbench>('workbench'),
+  upcomingReminders: (days: number, limit: number) => call<Reminder[]>('reminders_upcoming', { days, limit }),
+  customerReminders: (customerId: number) => call<Reminder[]>('customer_reminders', { customerId }),
+  snoozeReminder: (id: number, snooze: Snooze) => call<Reminder>('reminder_snooze', { id, snooze }),
+  completeReminder: (id: number) => call<Reminder>('reminder_done', { id }),
+  reminderSettings: () => call<ReminderSettings>('reminder_settings_get'),
+  saveReminderSettings: (settings: ReminderSettings) => call<ReminderSettings>('reminder_settings_set', { settings }),
+  /** Reminders that fell due while the app was closed; each is answered only once. */
+  missedReminders: () => call<Reminder[]>('reminders_missed'),
+  autostart: () => call<boolean>('autostart_get'),
+  setAutostart: (enabled: boolean) => call<boolean>('autostart_set', { enabled }),
+}
+
+/** The scheduler's announcements, and the click on an OS notification. */
+export const events = {
+  onRemindersDue: (handle: (payload: DuePayload) => void): Promise<UnlistenFn> =>
+    listen<DuePayload>('reminders-due', (e) => handle(e.payload)),
+  onRemindersMissed: (handle: (payload: DuePayload) => void): Promise<UnlistenFn> =>
+    listen<DuePayload>('reminders-missed', (e) => handle(e.payload)),
+  onOpenCustomer: (handle: (customerId: number) => void): Promise<UnlistenFn> =>
+    listen<number>('open-customer', (e) => handle(e.payload)),
 }

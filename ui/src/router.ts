@@ -5,24 +5,28 @@ import ComingSoonPage from './pages/ComingSoonPage.vue'
 import CustomerDetailPage from './pages/CustomerDetailPage.vue'
 import RecycleBinPage from './pages/RecycleBinPage.vue'
 import ImportPage from './pages/ImportPage.vue'
+import WorkbenchPage from './pages/WorkbenchPage.vue'
+import FollowupsPage from './pages/FollowupsPage.vue'
 
 /** The sidebar, in order. `ready: false` sections say plainly that they are coming. */
 export const sections = [
-  { name: 'workbench', ready: false },
+  { name: 'workbench', ready: true },
   { name: 'customers', ready: true },
   { name: 'deals', ready: false },
-  { name: 'followups', ready: false },
+  { name: 'followups', ready: true },
   { name: 'reports', ready: false },
   { name: 'settings', ready: true },
 ] as const
 
 const pages: Record<string, RouteRecordRaw['component']> = {
+  workbench: WorkbenchPage,
+  followups: FollowupsPage,
   customers: CustomersPage,
   settings: SettingsPage,
 }
 
 export const routes: RouteRecordRaw[] = [
-  { path: '/', redirect: '/customers' },
+  { path: '/', redirect: '/workbench' },
   { path: '/customers/:id(\\d+)', name: 'customer', component: CustomerDetailPage },
   { path: '/customers/bin', name: 'bin', component: RecycleBinPage },
   { path: '/customers/import', name: 'import', component: ImportPage },

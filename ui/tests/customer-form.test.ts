@@ -13,6 +13,7 @@ const saved: Customer = {
   employees: null, revenueFen: null, region: null, address: null, source: null, firstContact: null, owner: null,
   grade: null, stage: null, needs: null, notes: null, phone: '13912345678', email: null, contacts: [], custom: {},
   createdAt: '2026-03-01T01:30:00Z', updatedAt: '2026-03-01T01:30:00Z', deletedAt: null, mergedInto: null,
+  lastFollowupAt: null, nextAction: null, nextActionAt: null,
 }
 
 /** Answers the catalog look-ups and hands customers_add to `add`. */
