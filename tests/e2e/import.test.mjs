@@ -74,6 +74,8 @@ test('imports a real workbook, reports, downloads the failed rows, and undoes it
   const app = await driver.session()
   try {
     await step(t, () => app, 'opens the wizard from the customer list', async () => {
+      await waitForText(app, 'page-title', '工作台')
+      await click(app, 'nav-customers')
       await waitForText(app, 'customer-count', '共 0 位客户')
       await click(app, 'open-import')
       await waitForText(app, 'page-title', '导入客户')

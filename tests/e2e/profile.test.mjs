@@ -23,6 +23,8 @@ test('customer 360°: contacts, custom field, duplicates and merge, pinyin searc
   const app = await driver.session()
   try {
     await step(t, () => app, 'creates a customer with two contacts and a custom field value', async () => {
+      await waitForText(app, 'page-title', '工作台')
+      await click(app, 'nav-customers')
       await click(app, 'add-customer')
       await type(app, 'customer-name', '华信科技有限公司')
       await choose(app, 'customer-industry', '制造业')

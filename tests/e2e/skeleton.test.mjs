@@ -10,13 +10,17 @@ after(() => driver?.stop())
 test('walking skeleton: add, validate, switch language, relaunch, single instance', async (t) => {
   let app = await driver.session()
   try {
-    await t.test('starts on the customer list in Chinese, with the sidebar', async () => {
-      assert.equal(await text(app, 'page-title'), '客户')
+    await t.test('starts on the 工作台 in Chinese, with the sidebar; 客户 opens the empty customer list', async () => {
+      assert.equal(await text(app, 'page-title'), '工作台')
       assert.equal(await app.getTitle(), '一本账 CRM')
       for (const [id, label] of [['nav-workbench', '工作台'], ['nav-customers', '客户'], ['nav-deals', '商机'],
         ['nav-followups', '跟进'], ['nav-reports', '报表'], ['nav-settings', '设置']]) {
         assert.match(await text(app, id), new RegExp(`^${label}`))
       }
+      await find(app, 'workbench-due-empty')
+      await screenshot(app, 'zh-workbench-empty')
+      await (await find(app, 'nav-customers')).click()
+      await waitForText(app, 'page-title', '客户')
       await find(app, 'customers-empty')
       assert.equal(await text(app, 'customer-count'), '共 0 位客户')
       await screenshot(app, 'zh-customers-empty')
@@ -95,7 +99,9 @@ test('walking skeleton: add, validate, switch language, relaunch, single instanc
   await t.test('after quitting and relaunching on the same data dir, everything is still there', async () => {
     app = await driver.session()
     try {
-      assert.equal(await text(app, 'page-title'), 'Customers', 'the language choice was remembered')
+      assert.equal(await text(app, 'page-title'), 'Workbench', 'the language choice was remembered')
+      await (await find(app, 'nav-customers')).click()
+      await waitForText(app, 'page-title', 'Customers')
       await waitForText(app, 'customer-count', '1 customers')
       await waitForRows(app, ['华信科技有限公司'])
       await (await find(app, 'lang-zh-CN')).click()

@@ -53,7 +53,7 @@ export function formatDay(day: string, language: Language): string {
   const [y, m, d] = day.split('-').map(Number)
   const date = new Date(y, m - 1, d)
   return new Intl.DateTimeFormat(language === 'zh-CN' ? 'zh-CN' : 'en-GB', {
-    month: language === 'zh-CN' ? 'numeric' : 'short',
+    month: language === 'zh-CN' ? 'long' : 'short',
     day: 'numeric',
     weekday: 'short',
   }).format(date)
