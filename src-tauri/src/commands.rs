@@ -135,7 +135,7 @@ pub async fn ui_pref_set(crm: State<'_, Crm>, key: String, value: serde_json::Va
     crm.set_ui_pref(&key, &value).await
 }
 
-/// The UI calls this once its first customer page is on screen. With YIBEN_STARTUP_PROBE
+/// The UI calls this once its start page (the 工作台) shows its data. With YIBEN_STARTUP_PROBE
 /// set, the benchmark suite reads the wall-clock moment from stderr.
 #[tauri::command]
 pub fn ui_ready(started: State<'_, StartedAt>) {

@@ -4,6 +4,7 @@
 //! `docs/benchmarks.md`.
 
 pub mod import;
+pub mod reminders;
 
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};

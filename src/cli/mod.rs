@@ -86,6 +86,17 @@ enum BenchCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Time finding the next of many scheduled reminders, the rules, firing delay and idle CPU.
+    Reminders {
+        #[arg(long, default_value_t = 10_000)]
+        customers: usize,
+        #[arg(long, default_value_t = 100_000)]
+        reminders: usize,
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Add generated customers to the ledger given by --db (for measuring the app).
     Seed {
         #[arg(long)]
@@ -229,6 +240,18 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             let dir = std::env::temp_dir().join(format!("yiben-bench-import-{}", std::process::id()));
             std::fs::create_dir_all(&dir).map_err(|e| fail(e.into(), false, Language::En))?;
             let report = yiben::bench::import::run(&dir, *rows).await;
+            let _ = std::fs::remove_dir_all(&dir);
+            let report = report.map_err(|e| fail(e, false, Language::En))?;
+            print!("{report}");
+            if let Some(out) = out {
+                std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;
+            }
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Reminders { customers, reminders, runs, out }) => {
+            let dir = std::env::temp_dir().join(format!("yiben-bench-reminders-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).map_err(|e| fail(e.into(), false, Language::En))?;
+            let report = yiben::bench::reminders::run(&dir, *customers, *reminders, (*runs).max(1)).await;
             let _ = std::fs::remove_dir_all(&dir);
             let report = report.map_err(|e| fail(e, false, Language::En))?;
             print!("{report}");

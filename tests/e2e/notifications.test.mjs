@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, test } from 'node:test'
+import { By, until } from 'selenium-webdriver'
 import { appBinary, find, screenshot, startDriver, text } from './harness.mjs'
 
 const cli = path.join(path.dirname(appBinary), 'yiben')
@@ -85,6 +86,10 @@ test('with no notification service the app neither hangs nor crashes', async () 
   const app = await driver.session()
   try {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, remindsAt - Date.now()) + 8000))
+    // The reminder still reaches the user: the window's own pop-up.
+    const notice = await app.wait(until.elementLocated(By.css('[data-testid^="notice-"]')), 30_000)
+    assert.match(await notice.getText(), /明达贸易/)
+    assert.match(await notice.getText(), /电话确认报价/)
     // Still responsive after the reminder came due: the page answers and navigation works.
     await (await find(app, 'nav-customers')).click()
     assert.equal(await text(app, 'page-title'), '客户')
