@@ -15,6 +15,8 @@ apt_packages=(
   # Without a CJK font every Chinese character renders as a box
   fonts-noto-cjk
   python3-pip
+  # The end-to-end test of a notification service that never answers
+  python3-dbus python3-gi
 )
 missing=()
 for pkg in "${apt_packages[@]}"; do

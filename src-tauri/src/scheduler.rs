@@ -47,12 +47,8 @@ impl Missed {
 
 /// What the window hears when reminders come due.
 #[derive(Clone, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 struct DuePayload {
     reminders: Vec<Reminder>,
-    /// Whether the OS notification service took the notification; when not, the window's
-    /// own pop-up is the only one.
-    os_delivered: bool,
 }
 
 pub fn spawn(app: AppHandle, crm: Crm, wake: Wake) {
@@ -83,30 +79,32 @@ pub fn spawn(app: AppHandle, crm: Crm, wake: Wake) {
     });
 }
 
+/// The window's own pop-up goes first and always; the OS notifications follow on their own
+/// task, so a notification service that stalls (up to its timeout) delays nothing else.
 async fn announce(app: &AppHandle, crm: &Crm, due: Vec<Reminder>) {
     let language = crm.language().await.unwrap_or_default();
+    let zone = crm.zone();
     let (missed, fresh): (Vec<_>, Vec<_>) = due.into_iter().partition(|r| r.missed);
+    let mut notices = Vec::new();
     if !missed.is_empty() {
         app.state::<Missed>().add(&missed);
-        let (title, body) = notice::summary(missed.len(), true, language);
-        let delivered = notifications::show(app, &title, &body, None).await;
-        let _ = app.emit("reminders-missed", DuePayload { reminders: missed, os_delivered: delivered });
+        notices.push((notice::summary(missed.len(), true, language), None));
+        let _ = app.emit("reminders-missed", DuePayload { reminders: missed });
     }
-    if fresh.is_empty() {
-        return;
-    }
-    let delivered = if fresh.len() > MOST_SINGLE_NOTICES {
-        let (title, body) = notice::summary(fresh.len(), false, language);
-        notifications::show(app, &title, &body, None).await
+    if fresh.len() > MOST_SINGLE_NOTICES {
+        notices.push((notice::summary(fresh.len(), false, language), None));
     } else {
-        let mut all = true;
-        for r in &fresh {
-            let (title, body) = notice::notice(r, language, crm.zone());
-            all &= notifications::show(app, &title, &body, Some(r.customer_id)).await;
+        notices.extend(fresh.iter().map(|r| (notice::notice(r, language, zone), Some(r.customer_id))));
+    }
+    if !fresh.is_empty() {
+        let _ = app.emit("reminders-due", DuePayload { reminders: fresh });
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        for ((title, body), customer) in notices {
+            notifications::show(&app, &title, &body, customer).await;
         }
-        all
-    };
-    let _ = app.emit("reminders-due", DuePayload { reminders: fresh, os_delivered: delivered });
+    });
 }
 
 async fn refresh_tray(app: &AppHandle, crm: &Crm) {

@@ -7,9 +7,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { By, until } from 'selenium-webdriver'
 import { appBinary, find, screenshot, startDriver, text } from './harness.mjs'
 
+const here = path.dirname(fileURLToPath(import.meta.url))
 const cli = path.join(path.dirname(appBinary), 'yiben')
 
 /** A ledger in a fresh data dir with one customer whose next step reminds a minute from now. */
@@ -37,6 +39,32 @@ function waitFor(predicate, timeoutMs, what) {
     }
     tick()
   })
+}
+
+/** A private session bus that knows no services: notify-rust gets ServiceUnknown on it. */
+async function privateBus(dataHome) {
+  const config = path.join(dataHome, 'bare-bus.conf')
+  writeFileSync(config, `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:tmpdir=${os.tmpdir()}</listen>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+</busconfig>`)
+  const bus = spawn('dbus-daemon', ['--config-file', config, '--nofork', '--print-address'])
+  cleanups.push(() => bus.kill())
+  return new Promise((resolve, reject) => {
+    bus.stdout.once('data', (chunk) => resolve(String(chunk).trim()))
+    bus.once('exit', (code) => reject(new Error(`dbus-daemon exited ${code}`)))
+  })
+}
+
+/** Waits for the reminder's moment, then for the window's own pop-up naming the customer. */
+async function expectInAppNotice(app, remindsAt, customer) {
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, remindsAt - Date.now())))
+  const body = await app.wait(until.elementLocated(By.css('[data-testid^="notice-"]')), 30_000)
+  // The title (the customer) sits beside the body in the notification card.
+  const card = await body.findElement(By.xpath('ancestor::div[contains(concat(" ", @class, " "), " n-notification ")][1]'))
+  assert.match(await card.getText(), new RegExp(`跟进提醒.*${customer}`))
+  assert.match(await card.getText(), /电话确认报价/)
 }
 
 const cleanups = []
@@ -68,32 +96,41 @@ test('a reminder due in a minute reaches the OS notification service', async () 
 
 test('with no notification service the app neither hangs nor crashes', async () => {
   const { dataHome, remindsAt } = ledgerWithReminderInAMinute('明达贸易')
-  // A private session bus that knows no services: notify-rust gets ServiceUnknown.
-  const config = path.join(dataHome, 'bare-bus.conf')
-  writeFileSync(config, `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig><type>session</type><listen>unix:tmpdir=${os.tmpdir()}</listen>
-<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
-</busconfig>`)
-  const bus = spawn('dbus-daemon', ['--config-file', config, '--nofork', '--print-address'])
-  cleanups.push(() => bus.kill())
-  const address = await new Promise((resolve, reject) => {
-    bus.stdout.once('data', (chunk) => resolve(String(chunk).trim()))
-    bus.once('exit', (code) => reject(new Error(`dbus-daemon exited ${code}`)))
+  const address = await privateBus(dataHome)
+  const driver = await startDriver(dataHome, { DBUS_SESSION_BUS_ADDRESS: address })
+  cleanups.push(() => driver.stop())
+  const app = await driver.session()
+  try {
+    // The reminder still reaches the user: the window's own pop-up.
+    await expectInAppNotice(app, remindsAt, '明达贸易')
+    // Still responsive after the reminder came due: the page answers and navigation works.
+    await (await find(app, 'nav-customers')).click()
+    assert.equal(await text(app, 'page-title'), '客户')
+    await screenshot(app, 'zh-notification-no-daemon')
+  } finally {
+    await app.quit()
+  }
+})
+
+test('a notification service that never answers is given up on, and the app carries on', async () => {
+  const { dataHome, remindsAt } = ledgerWithReminderInAMinute('远景贸易')
+  const address = await privateBus(dataHome)
+  const silent = spawn('/usr/bin/python3', [path.join(here, 'silent-notifier.py')], {
+    env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address },
+  })
+  cleanups.push(() => silent.kill())
+  await new Promise((resolve, reject) => {
+    silent.stdout.once('data', resolve)
+    silent.once('exit', (code) => reject(new Error(`the silent notifier exited ${code}`)))
   })
   const driver = await startDriver(dataHome, { DBUS_SESSION_BUS_ADDRESS: address })
   cleanups.push(() => driver.stop())
   const app = await driver.session()
   try {
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, remindsAt - Date.now()) + 8000))
-    // The reminder still reaches the user: the window's own pop-up.
-    const notice = await app.wait(until.elementLocated(By.css('[data-testid^="notice-"]')), 30_000)
-    assert.match(await notice.getText(), /明达贸易/)
-    assert.match(await notice.getText(), /电话确认报价/)
-    // Still responsive after the reminder came due: the page answers and navigation works.
-    await (await find(app, 'nav-customers')).click()
-    assert.equal(await text(app, 'page-title'), '客户')
-    await screenshot(app, 'zh-notification-no-daemon')
+    await expectInAppNotice(app, remindsAt, '远景贸易')
+    await (await find(app, 'nav-settings')).click()
+    assert.equal(await text(app, 'page-title'), '设置')
+    await screenshot(app, 'zh-notification-silent-daemon')
   } finally {
     await app.quit()
   }

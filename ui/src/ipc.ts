@@ -60,7 +60,7 @@ export type {
 }
 
 /** What the reminder scheduler sends with 'reminders-due' and 'reminders-missed'. */
-export type DuePayload = { reminders: Reminder[]; osDelivered: boolean }
+export type DuePayload = { reminders: Reminder[] }
 
 /** Codes from the core, plus IPC for failures that never reached it. */
 export type AppErrorCode = ErrorCode | 'IPC'

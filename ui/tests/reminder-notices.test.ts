@@ -32,7 +32,7 @@ describe('ReminderNotices', () => {
   it('shows a pop-up per due reminder with the customer, the action and the due time', async () => {
     serve()
     await mountWith(ReminderNotices)
-    await announce('reminders-due', { reminders: [reminder(), reminder({ id: 8, rule: 'dormant', action: null, customerName: '明达贸易' })], osDelivered: false })
+    await announce('reminders-due', { reminders: [reminder(), reminder({ id: 8, rule: 'dormant', action: null, customerName: '明达贸易' })] })
     const notices = document.querySelectorAll('.n-notification')
     expect(notices).toHaveLength(2)
     expect(notices[0].textContent).toContain('跟进提醒 · 华信科技')
@@ -42,17 +42,17 @@ describe('ReminderNotices', () => {
     for (const id of ['reminder-open-7', 'reminder-snooze-7', 'reminder-done-7']) expect(byTestId(id)).not.toBeNull()
   })
 
-  it('shows them even when the OS took its own notification', async () => {
+  it('shows each reminder in the window, before and whatever the OS notification does', async () => {
     serve()
     await mountWith(ReminderNotices)
-    await announce('reminders-due', { reminders: [reminder()], osDelivered: true })
+    await announce('reminders-due', { reminders: [reminder()] })
     expect(byTestId('notice-7')).not.toBeNull()
   })
 
   it('done from the pop-up completes the reminder and closes it', async () => {
     const calls = serve([], (cmd) => (cmd === 'reminder_done' ? { ...reminder(), status: 'done' } : null))
     await mountWith(ReminderNotices)
-    await announce('reminders-due', { reminders: [reminder()], osDelivered: false })
+    await announce('reminders-due', { reminders: [reminder()] })
     await clickTestId('reminder-done-7')
     expect(calls.find(([cmd]) => cmd === 'reminder_done')?.[1]).toEqual({ id: 7 })
     await vi.waitFor(() => expect(byTestId('notice-7')).toBeNull())
@@ -61,7 +61,7 @@ describe('ReminderNotices', () => {
   it('opens the customer from the pop-up', async () => {
     serve()
     const { router } = await mountWith(ReminderNotices)
-    await announce('reminders-due', { reminders: [reminder()], osDelivered: false })
+    await announce('reminders-due', { reminders: [reminder()] })
     await clickTestId('reminder-open-7')
     await flushPromises()
     expect(router.currentRoute.value.fullPath).toBe('/customers/42')
@@ -70,7 +70,7 @@ describe('ReminderNotices', () => {
   it('more than three at once become one summary', async () => {
     serve()
     await mountWith(ReminderNotices)
-    await announce('reminders-due', { reminders: [1, 2, 3, 4].map((id) => reminder({ id })), osDelivered: false })
+    await announce('reminders-due', { reminders: [1, 2, 3, 4].map((id) => reminder({ id })) })
     expect(document.querySelectorAll('.n-notification')).toHaveLength(1)
     expect(document.body.textContent).toContain('有 4 条跟进提醒')
     expect(byTestId('notice-1')).toBeNull()
@@ -101,8 +101,8 @@ describe('ReminderNotices', () => {
     serve()
     await mountWith(ReminderNotices)
     const missed = reminder({ id: 4, missed: true })
-    await announce('reminders-missed', { reminders: [missed], osDelivered: false })
-    await emit('reminders-missed', { reminders: [missed], osDelivered: false })
+    await announce('reminders-missed', { reminders: [missed] })
+    await emit('reminders-missed', { reminders: [missed] })
     await flushPromises()
     expect(document.querySelectorAll('[data-testid="reminder-4"]')).toHaveLength(1)
   })
@@ -117,7 +117,7 @@ describe('ReminderNotices', () => {
   it('speaks English too', async () => {
     serve()
     await mountWith(ReminderNotices, {}, 'en')
-    await announce('reminders-due', { reminders: [reminder()], osDelivered: false })
+    await announce('reminders-due', { reminders: [reminder()] })
     expect(document.body.textContent).toContain('Follow-up · 华信科技')
     expect(byTestId('reminder-open-7')!.textContent).toContain('Open customer')
     expect(byTestId('reminder-snooze-7')!.textContent).toContain('Remind later')
