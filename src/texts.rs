@@ -39,6 +39,16 @@ pub fn field_label(field: &str, lang: Language) -> String {
         ("file", "文件", "file"),
         ("mapping", "列对应", "column mapping"),
         ("headerRow", "表头行", "header row"),
+        ("amount", "预计金额", "expected amount"),
+        ("closeDate", "预计成交日期", "expected close date"),
+        ("probability", "赢单概率", "probability"),
+        ("stageId", "销售阶段", "stage"),
+        ("lostReason", "流失原因", "lost reason"),
+        ("lostNote", "流失说明", "lost note"),
+        ("at", "时间", "time"),
+        ("from", "开始日期", "from"),
+        ("to", "结束日期", "to"),
+        ("stallDays", "停滞天数", "stall days"),
     ];
     // contacts.1.phones.0 → 联系人2 电话1
     let parts: Vec<&str> = field.split('.').collect();
@@ -89,6 +99,15 @@ pub fn reason(code: &str, lang: Language) -> String {
         ("import_no_header", "找不到表头行（如 客户名称、电话）", "no header row found (e.g. 客户名称, 电话)"),
         ("import_sheet_not_found", "找不到这个工作表", "no such sheet"),
         ("import_io", "无法读取文件", "cannot read the file"),
+        ("unknown_stage", "没有这个销售阶段（见 yiben deals stages）", "is not a stage (see yiben deals stages)"),
+        ("unknown_reason", "不在流失原因列表中（见 yiben deals reasons）", "is not in the lost-reason list (see yiben deals reasons)"),
+        ("same_stage", "商机已在这个阶段", "is the stage the deal is already in"),
+        ("in_future", "不能晚于现在", "cannot be in the future"),
+        ("before_last_change", "不能早于上一次阶段变更", "cannot be before the last stage change"),
+        ("before_from", "早于开始日期", "is before the start date"),
+        ("stages_mismatch", "必须恰好列出所有进行中的阶段", "must list every open stage exactly once"),
+        ("stage_required", "这个阶段不能删除", "this stage cannot be removed"),
+        ("reason_required", "至少保留一个流失原因", "at least one lost reason must remain"),
     ];
     reasons
         .iter()

@@ -1,4 +1,5 @@
 mod customers;
+mod deals;
 mod export;
 mod import;
 mod lists;
@@ -53,6 +54,12 @@ enum Command {
     Export(export::ExportArgs),
     /// Write the blank import template, or the rejected rows of a file, to .xlsx.
     Template(export::TemplateArgs),
+    /// Deals (商机): add, move between stages, list, stalled.
+    #[command(subcommand)]
+    Deals(deals::DealsCommand),
+    /// Reports: the sales funnel and the forecast.
+    #[command(subcommand)]
+    Report(deals::ReportCommand),
     /// The benchmark suite and its data generator.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -165,6 +172,18 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Customers(command) => {
             let session = open(&cli, command.json()).await?;
             let result = customers::run(&session, command).await;
+            session.crm.close().await;
+            result
+        }
+        Command::Deals(command) => {
+            let session = open(&cli, command.json()).await?;
+            let result = deals::run(&session, command).await;
+            session.crm.close().await;
+            result
+        }
+        Command::Report(command) => {
+            let session = open(&cli, command.json()).await?;
+            let result = deals::report(&session, command).await;
             session.crm.close().await;
             result
         }

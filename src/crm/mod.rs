@@ -1,4 +1,5 @@
 mod customers;
+mod deals;
 mod export;
 mod import;
 mod lists;
