@@ -2,6 +2,7 @@
 //! No SQL and no business rules live here.
 
 mod commands;
+mod deal_commands;
 mod import_commands;
 mod tray;
 
@@ -73,6 +74,26 @@ pub fn run() {
             import_commands::import_rejected_download,
             import_commands::import_template_download,
             import_commands::customers_export,
+            deal_commands::deals_add,
+            deal_commands::deals_update,
+            deal_commands::deals_move,
+            deal_commands::deals_delete,
+            deal_commands::deals_get,
+            deal_commands::deals_history,
+            deal_commands::deals_list,
+            deal_commands::deals_board,
+            deal_commands::deals_stalled,
+            deal_commands::report_funnel,
+            deal_commands::report_forecast,
+            deal_commands::deal_stages_list,
+            deal_commands::deal_stages_save,
+            deal_commands::deal_stages_reorder,
+            deal_commands::deal_stages_delete,
+            deal_commands::lost_reasons_list,
+            deal_commands::lost_reasons_save,
+            deal_commands::lost_reasons_delete,
+            deal_commands::deal_settings_get,
+            deal_commands::deal_settings_set,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

@@ -5,12 +5,13 @@ import ComingSoonPage from './pages/ComingSoonPage.vue'
 import CustomerDetailPage from './pages/CustomerDetailPage.vue'
 import RecycleBinPage from './pages/RecycleBinPage.vue'
 import ImportPage from './pages/ImportPage.vue'
+import DealsPage from './pages/DealsPage.vue'
 
 /** The sidebar, in order. `ready: false` sections say plainly that they are coming. */
 export const sections = [
   { name: 'workbench', ready: false },
   { name: 'customers', ready: true },
-  { name: 'deals', ready: false },
+  { name: 'deals', ready: true },
   { name: 'followups', ready: false },
   { name: 'reports', ready: false },
   { name: 'settings', ready: true },
@@ -19,6 +20,7 @@ export const sections = [
 const pages: Record<string, RouteRecordRaw['component']> = {
   customers: CustomersPage,
   settings: SettingsPage,
+  deals: DealsPage,
 }
 
 export const routes: RouteRecordRaw[] = [
