@@ -66,8 +66,8 @@ CREATE INDEX deals_board_owner ON deals
 CREATE INDEX deals_created ON deals
     (deleted_at, created_at, stage_id, furthest_stage_id, amount_fen, probability, stage_at, owner, lost_reason);
 -- A kanban column, newest activity first.
-CREATE INDEX deals_column ON deals (deleted_at, stage_id, updated_at DESC, id DESC);
-CREATE INDEX deals_column_owner ON deals (owner, deleted_at, stage_id, updated_at DESC, id DESC);
+CREATE INDEX deals_column ON deals (deleted_at, stage_id, updated_at DESC, id DESC, created_at);
+CREATE INDEX deals_column_owner ON deals (owner, deleted_at, stage_id, updated_at DESC, id DESC, created_at);
 CREATE INDEX deals_customer ON deals (customer_id, deleted_at);
 -- The forecast: open amounts by expected close month.
 CREATE INDEX deals_close ON deals (deleted_at, close_date, stage_id, amount_fen, probability, owner, created_at);

@@ -226,3 +226,25 @@ async fn more_than_twice_the_average_stay_is_slow_once_three_stays_are_known() {
     let listed: Vec<i64> = l.crm.stalled_deals(&DealFilter::default(), 50).await.unwrap().iter().map(|d| d.id).collect();
     assert_eq!(listed, [watched.id]);
 }
+
+#[tokio::test]
+async fn the_report_and_the_kanban_use_indexes_and_never_read_the_history() {
+    let l = ledger().await;
+    let filters = [
+        DealFilter::default(),
+        DealFilter { owner: Some("王经理".into()), ..Default::default() },
+        DealFilter { from: Some("2026-01-01".into()), to: Some("2026-03-31".into()), ..Default::default() },
+    ];
+    for filter in filters {
+        let plans = l.crm.funnel_plans(&filter).await.unwrap();
+        assert_eq!(plans.len(), 3);
+        for (query, steps) in &plans {
+            let plan = steps.join("; ");
+            assert!(!plan.contains("deal_stage_history"), "{query}: {plan}");
+            assert!(!plan.contains("SCAN"), "{query} scans a table: {plan}");
+            if query.contains("totals") || query.contains("lost") {
+                assert!(plan.contains("COVERING INDEX"), "{query}: {plan}");
+            }
+        }
+    }
+}

@@ -86,6 +86,15 @@ enum BenchCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Time the funnel report and the kanban on a generated pipeline with its stage history.
+    Deals {
+        #[arg(long, default_value_t = 200_000)]
+        deals: usize,
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Add generated customers to the ledger given by --db (for measuring the app).
     Seed {
         #[arg(long)]
@@ -231,6 +240,14 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             let report = yiben::bench::import::run(&dir, *rows).await;
             let _ = std::fs::remove_dir_all(&dir);
             let report = report.map_err(|e| fail(e, false, Language::En))?;
+            print!("{report}");
+            if let Some(out) = out {
+                std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;
+            }
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Deals { deals, runs, out }) => {
+            let report = yiben::bench::deals::run(*deals, *runs).await.map_err(|e| fail(e, false, Language::En))?;
             print!("{report}");
             if let Some(out) = out {
                 std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;

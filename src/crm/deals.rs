@@ -161,6 +161,22 @@ impl Crm {
         funnel::report(&mut tx, &stages, filter, self.zone).await
     }
 
+    /// SQLite's query plans behind the funnel report and the kanban's first load.
+    pub async fn funnel_plans(&self, filter: &DealFilter) -> Result<Vec<(String, Vec<String>)>> {
+        let mut conn = self.pool.acquire().await?;
+        let stages = stages::list(&mut conn).await?;
+        funnel::plans(&mut conn, &stages, filter, self.zone).await
+    }
+
+    /// Adds generated deals with their past (the benchmark's data), in one transaction.
+    pub async fn add_past_deals(&self, deals: &[crate::deals::bulk::PastDeal]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let stages = stages::list(&mut tx).await?;
+        crate::deals::bulk::insert(&mut tx, &stages, deals).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn deal_forecast(&self, filter: &DealFilter) -> Result<Forecast> {
         let mut tx = self.pool.begin().await?;
         let stages = stages::list(&mut tx).await?;

@@ -9,11 +9,11 @@
 
 use chrono::FixedOffset;
 use serde::Serialize;
-use sqlx::{QueryBuilder, SqliteConnection};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use ts_rs::TS;
 
-use super::store::{push_filter, summary, weighted_fen, Summary};
-use super::{DealFilter, Stage, StageKind};
+use super::store::{page_query, push_filter, summary, summary_query, weighted_fen, Summary};
+use super::{DealFilter, DealQuery, Stage, StageKind};
 use crate::Result;
 
 const DAY_MS: f64 = 86_400_000.0;
@@ -155,21 +155,16 @@ pub fn build(stages: &[Stage], rows: &[Summary], lost_reasons: Vec<LostReasonSha
     }
 }
 
-/// The lost deals by reason, largest count first.
-pub async fn lost_reasons(
-    conn: &mut SqliteConnection,
-    stages: &[Stage],
-    filter: &DealFilter,
-    zone: FixedOffset,
-) -> Result<Vec<LostReasonShare>> {
+/// The SQL of the lost-reason breakdown; none without a lost stage.
+pub fn lost_query(prefix: &str, stages: &[Stage], filter: &DealFilter, zone: FixedOffset) -> Result<Option<QueryBuilder<Sqlite>>> {
     let lost: Vec<i64> = stages.iter().filter(|s| s.kind == StageKind::Lost).map(|s| s.id).collect();
     if lost.is_empty() {
-        return Ok(Vec::new());
+        return Ok(None);
     }
-    let mut qb = QueryBuilder::new(
-        "SELECT coalesce(d.lost_reason, '') AS reason, count(*) AS count, coalesce(sum(d.amount_fen), 0) AS amount_fen
-         FROM deals d",
-    );
+    let mut qb = QueryBuilder::new(format!(
+        "{prefix}SELECT coalesce(d.lost_reason, '') AS reason, count(*) AS count, coalesce(sum(d.amount_fen), 0) AS amount_fen
+         FROM deals d"
+    ));
     push_filter(&mut qb, filter, zone)?;
     qb.push(" AND d.stage_id IN (");
     let mut ids = qb.separated(", ");
@@ -177,5 +172,42 @@ pub async fn lost_reasons(
         ids.push_bind(id);
     }
     qb.push(") GROUP BY reason ORDER BY count DESC, amount_fen DESC, reason");
-    Ok(qb.build_query_as().fetch_all(conn).await?)
+    Ok(Some(qb))
+}
+
+/// The lost deals by reason, largest count first.
+pub async fn lost_reasons(
+    conn: &mut SqliteConnection,
+    stages: &[Stage],
+    filter: &DealFilter,
+    zone: FixedOffset,
+) -> Result<Vec<LostReasonShare>> {
+    match lost_query("", stages, filter, zone)? {
+        Some(mut qb) => Ok(qb.build_query_as().fetch_all(conn).await?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// SQLite's plan for each query the funnel report and the kanban's first load run, so the
+/// benchmark (and a test) can check that they stay index-only and never scan the history.
+pub async fn plans(conn: &mut SqliteConnection, stages: &[Stage], filter: &DealFilter, zone: FixedOffset) -> Result<Vec<(String, Vec<String>)>> {
+    const EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
+    let column = DealQuery {
+        filter: DealFilter { stage_id: stages.first().map(|s| s.id), ..filter.clone() },
+        limit: 30,
+        cursor: None,
+    };
+    let mut queries = vec![
+        ("funnel and kanban totals".to_owned(), summary_query(EXPLAIN, filter, zone)?),
+        ("kanban column, first page".to_owned(), page_query(EXPLAIN, &column, zone)?),
+    ];
+    if let Some(qb) = lost_query(EXPLAIN, stages, filter, zone)? {
+        queries.push(("lost reasons".to_owned(), qb));
+    }
+    let mut out = Vec::new();
+    for (label, mut qb) in queries {
+        let rows: Vec<(i64, i64, i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+        out.push((label, rows.into_iter().map(|r| r.3).collect()));
+    }
+    Ok(out)
 }

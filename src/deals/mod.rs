@@ -2,6 +2,7 @@
 //! with their stage history, and the reports read from them (funnel, forecast, stalled).
 //! Every SQL statement on these tables lives in this module.
 
+pub mod bulk;
 pub mod forecast;
 pub mod funnel;
 pub(crate) mod input;

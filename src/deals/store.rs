@@ -333,16 +333,24 @@ pub fn created_range(filter: &DealFilter, zone: FixedOffset) -> Result<(Option<i
 /// The ONE place a [`DealFilter`] becomes SQL (over `deals d`, live deals only). Tag and
 /// segment conditions on the customer are added here when segments exist.
 pub fn push_filter(qb: &mut QueryBuilder<Sqlite>, filter: &DealFilter, zone: FixedOffset) -> Result<()> {
+    push_filter_for(qb, filter, zone, true)
+}
+
+/// `seek_created: false` keeps SQLite from seeking on the creation day (the unary `+`), for
+/// queries that must walk an index in activity order and stop after one page: sorting every
+/// deal of a period would cost more than skipping the few outside it.
+pub fn push_filter_for(qb: &mut QueryBuilder<Sqlite>, filter: &DealFilter, zone: FixedOffset, seek_created: bool) -> Result<()> {
+    let created = if seek_created { " AND d.created_at" } else { " AND +d.created_at" };
     qb.push(" WHERE d.deleted_at IS NULL");
     if let Some(owner) = filter.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
         qb.push(" AND d.owner = ").push_bind(owner.to_owned());
     }
     let (from, to) = created_range(filter, zone)?;
     if let Some(from) = from {
-        qb.push(" AND d.created_at >= ").push_bind(from);
+        qb.push(created).push(" >= ").push_bind(from);
     }
     if let Some(to) = to {
-        qb.push(" AND d.created_at < ").push_bind(to);
+        qb.push(created).push(" < ").push_bind(to);
     }
     if let Some(customer) = filter.customer_id {
         qb.push(" AND d.customer_id = ").push_bind(customer);
@@ -353,19 +361,25 @@ pub fn push_filter(qb: &mut QueryBuilder<Sqlite>, filter: &DealFilter, zone: Fix
     Ok(())
 }
 
-/// A page of deals, newest activity first (keyset on `updated_at, id`).
-pub async fn page(conn: &mut SqliteConnection, q: &DealQuery, ctx: &Context) -> Result<DealPage> {
+/// The SQL of a page (`prefix` lets the benchmark ask SQLite for its plan).
+pub fn page_query(prefix: &str, q: &DealQuery, zone: FixedOffset) -> Result<QueryBuilder<Sqlite>> {
     if !(1..=500).contains(&q.limit) {
         return Err(Error::invalid("limit", "out_of_range"));
     }
-    let mut qb = QueryBuilder::new(select());
-    push_filter(&mut qb, &q.filter, ctx.zone)?;
+    let mut qb = QueryBuilder::new(format!("{prefix}{}", select()));
+    push_filter_for(&mut qb, &q.filter, zone, false)?;
     if let Some(raw) = &q.cursor {
         let (updated, id): (i64, i64) = serde_json::from_str(raw).map_err(|_| Error::invalid("cursor", "cursor_invalid"))?;
         qb.push(" AND (d.updated_at < ").push_bind(updated);
         qb.push(" OR (d.updated_at = ").push_bind(updated).push(" AND d.id < ").push_bind(id).push("))");
     }
     qb.push(" ORDER BY d.updated_at DESC, d.id DESC LIMIT ").push_bind(q.limit as i64 + 1);
+    Ok(qb)
+}
+
+/// A page of deals, newest activity first (keyset on `updated_at, id`).
+pub async fn page(conn: &mut SqliteConnection, q: &DealQuery, ctx: &Context) -> Result<DealPage> {
+    let mut qb = page_query("", q, ctx.zone)?;
     let mut rows: Vec<Row> = qb.build_query_as().fetch_all(conn).await?;
     let has_more = rows.len() > q.limit as usize;
     rows.truncate(q.limit as usize);
@@ -392,17 +406,21 @@ pub struct Summary {
     pub age_ms: i64,
 }
 
-pub async fn summary(conn: &mut SqliteConnection, filter: &DealFilter, zone: FixedOffset) -> Result<Vec<Summary>> {
-    let mut qb = QueryBuilder::new(
-        "SELECT d.stage_id, d.furthest_stage_id, count(*) AS count, coalesce(sum(d.amount_fen), 0) AS amount_fen,
+pub fn summary_query(prefix: &str, filter: &DealFilter, zone: FixedOffset) -> Result<QueryBuilder<Sqlite>> {
+    let mut qb = QueryBuilder::new(format!(
+        "{prefix}SELECT d.stage_id, d.furthest_stage_id, count(*) AS count, coalesce(sum(d.amount_fen), 0) AS amount_fen,
                 coalesce(sum(CASE WHEN d.probability IS NULL THEN d.amount_fen ELSE 0 END), 0) AS default_amount_fen,
                 coalesce(sum(d.amount_fen * d.probability), 0) AS override_weight,
                 coalesce(sum(d.stage_at - d.created_at), 0) AS age_ms
-         FROM deals d",
-    );
+         FROM deals d"
+    ));
     push_filter(&mut qb, filter, zone)?;
     qb.push(" GROUP BY d.stage_id, d.furthest_stage_id");
-    Ok(qb.build_query_as().fetch_all(conn).await?)
+    Ok(qb)
+}
+
+pub async fn summary(conn: &mut SqliteConnection, filter: &DealFilter, zone: FixedOffset) -> Result<Vec<Summary>> {
+    Ok(summary_query("", filter, zone)?.build_query_as().fetch_all(conn).await?)
 }
 
 /// Σ amount × probability / 100, rounded half up, for rows of one stage.

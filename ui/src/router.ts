@@ -5,7 +5,6 @@ import ComingSoonPage from './pages/ComingSoonPage.vue'
 import CustomerDetailPage from './pages/CustomerDetailPage.vue'
 import RecycleBinPage from './pages/RecycleBinPage.vue'
 import ImportPage from './pages/ImportPage.vue'
-import DealsPage from './pages/DealsPage.vue'
 
 /** The sidebar, in order. `ready: false` sections say plainly that they are coming. */
 export const sections = [
@@ -20,7 +19,8 @@ export const sections = [
 const pages: Record<string, RouteRecordRaw['component']> = {
   customers: CustomersPage,
   settings: SettingsPage,
-  deals: DealsPage,
+  // Loaded on first visit: the charts (ECharts) stay out of the start-up bundle.
+  deals: () => import('./pages/DealsPage.vue'),
 }
 
 export const routes: RouteRecordRaw[] = [
