@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { daysLeftText, fenToWan, percent, stageLabel, wanInput } from '../src/deals'
 import { makeI18n } from '../src/i18n'
 
-const zh = makeI18n('zh-CN').global
-const en = makeI18n('en').global
+type Messages = { t: (key: string, named?: Record<string, unknown>) => string; te: (key: string) => boolean }
+const zh = makeI18n('zh-CN').global as unknown as Messages
+const en = makeI18n('en').global as unknown as Messages
 
 describe('deal helpers', () => {
   it('shows fen in 万元', () => {
