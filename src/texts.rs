@@ -39,7 +39,6 @@ pub fn field_label(field: &str, lang: Language) -> String {
         ("file", "文件", "file"),
         ("mapping", "列对应", "column mapping"),
         ("headerRow", "表头行", "header row"),
-        ("at", "跟进时间", "time"),
         ("method", "跟进方式", "method"),
         ("content", "跟进内容", "content"),
         ("feedback", "客户反馈", "customer feedback"),
@@ -50,6 +49,16 @@ pub fn field_label(field: &str, lang: Language) -> String {
         ("quietHours", "免打扰时段", "quiet hours"),
         ("status", "状态", "status"),
         ("days", "天数", "days"),
+        ("amount", "预计金额", "expected amount"),
+        ("closeDate", "预计成交日期", "expected close date"),
+        ("probability", "赢单概率", "probability"),
+        ("stageId", "销售阶段", "stage"),
+        ("lostReason", "流失原因", "lost reason"),
+        ("lostNote", "流失说明", "lost note"),
+        ("at", "时间", "time"),
+        ("from", "开始日期", "from"),
+        ("to", "结束日期", "to"),
+        ("stallDays", "停滞天数", "stall days"),
     ];
     // contacts.1.phones.0 → 联系人2 电话1
     let parts: Vec<&str> = field.split('.').collect();
@@ -101,10 +110,18 @@ pub fn reason(code: &str, lang: Language) -> String {
         ("import_sheet_not_found", "找不到这个工作表", "no such sheet"),
         ("import_io", "无法读取文件", "cannot read the file"),
         ("unknown_method", "不是已有的跟进方式（电话、微信、拜访、邮件、会议或自定义的方式）", "is not a follow-up method (phone, wechat, visit, email, meeting or one you added)"),
-        ("in_future", "不能晚于现在", "cannot be in the future"),
         ("not_after_followup", "应晚于这次跟进的时间", "must be after the follow-up itself"),
         ("reminder_not_open", "这条提醒已完成或已关闭", "the reminder is already done or closed"),
         ("time_invalid", "不是有效的时间（如 22:00）", "is not a valid time (e.g. 22:00)"),
+        ("unknown_stage", "没有这个销售阶段（见 yiben deals stages）", "is not a stage (see yiben deals stages)"),
+        ("unknown_reason", "不在流失原因列表中（见 yiben deals reasons）", "is not in the lost-reason list (see yiben deals reasons)"),
+        ("same_stage", "商机已在这个阶段", "is the stage the deal is already in"),
+        ("in_future", "不能晚于现在", "cannot be in the future"),
+        ("before_last_change", "不能早于上一次阶段变更", "cannot be before the last stage change"),
+        ("before_from", "早于开始日期", "is before the start date"),
+        ("stages_mismatch", "必须恰好列出所有进行中的阶段", "must list every open stage exactly once"),
+        ("stage_required", "这个阶段不能删除", "this stage cannot be removed"),
+        ("reason_required", "至少保留一个流失原因", "at least one lost reason must remain"),
     ];
     reasons
         .iter()

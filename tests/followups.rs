@@ -197,3 +197,21 @@ async fn a_merge_brings_the_follow_ups_along() {
     assert_eq!(a.next_action.as_deref(), Some("发送报价"));
     assert_eq!(a.last_followup_at, Some(t0()));
 }
+
+#[tokio::test]
+async fn the_workbench_lists_what_is_due_today_new_customers_and_deals_at_risk() {
+    let l = ledger().await;
+    let quiet = add(&l.crm, &input("明达贸易", None, None)).await;
+    let busy = add(&l.crm, &input("华信科技", None, None)).await;
+    l.crm.add_followup(busy.id, &with_next("电话沟通", "电话确认报价", beijing(16, 0))).await.unwrap();
+    let lead = l.crm.deal_stages().await.unwrap()[0].id;
+    let deal = yiben::deals::DealInput { customer_id: quiet.id, name: "一期".into(), amount: "30万".into(), stage_id: Some(lead), ..Default::default() };
+    let d = l.crm.add_deal(&deal).await.unwrap();
+    let w = l.crm.workbench().await.unwrap();
+    assert_eq!(w.due.iter().map(|r| r.action.as_deref()).collect::<Vec<_>>(), [Some("电话确认报价")], "due later today");
+    assert_eq!(w.new_customers.iter().map(|c| c.id).collect::<Vec<_>>(), [quiet.id]);
+    assert!(w.deals_at_risk.is_empty());
+    l.clock.set(t0() + Duration::days(14));
+    let w = l.crm.workbench().await.unwrap();
+    assert_eq!(w.deals_at_risk.iter().map(|d| d.id).collect::<Vec<_>>(), [d.id]);
+}

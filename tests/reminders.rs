@@ -409,3 +409,23 @@ fn notifications_name_the_customer_the_action_and_the_time() {
     let dormant = Reminder { rule: ReminderRule::Dormant, action: None, ..r };
     assert_eq!(notice::notice(&dormant, Language::En, beijing).1, "No contact for a long time: dormant\nDue: 03-01 10:00");
 }
+
+#[tokio::test]
+async fn an_open_deal_makes_silence_a_churn_risk_and_winning_it_ends_that() {
+    let l = ledger().await;
+    only(&l, &[RuleKind::NoResponse]).await;
+    let c = add(&l.crm, &input("华信科技", None, None)).await;
+    let stages = l.crm.deal_stages().await.unwrap();
+    let proposal = stages.iter().find(|s| s.name == "方案提交").unwrap().id;
+    let deal = yiben::deals::DealInput { customer_id: c.id, name: "一期".into(), amount: "30万".into(), stage_id: Some(proposal), ..Default::default() };
+    l.crm.add_deal(&deal).await.unwrap();
+    l.clock.set(t0() + Duration::days(14));
+    assert_eq!(rules_of(&due(&l).await), [ReminderRule::NoResponse]);
+    let won = stages.iter().find(|s| s.name == "成交").unwrap().id;
+    let other = add(&l.crm, &input("明达贸易", None, None)).await;
+    let d2 = l.crm.add_deal(&yiben::deals::DealInput { customer_id: other.id, name: "二期".into(), stage_id: Some(proposal), ..deal }).await.unwrap();
+    l.crm.move_deal(d2.id, &yiben::deals::MoveInput { stage_id: won, ..Default::default() }).await.unwrap();
+    l.clock.set(t0() + Duration::days(40));
+    let list = due(&l).await;
+    assert!(list.iter().all(|r| r.customer_id == c.id), "a won deal is no churn risk");
+}

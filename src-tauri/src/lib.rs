@@ -3,6 +3,7 @@
 
 mod commands;
 mod followup_commands;
+mod deal_commands;
 mod import_commands;
 mod notifications;
 mod scheduler;
@@ -97,6 +98,26 @@ pub fn run() {
             followup_commands::reminders_missed,
             followup_commands::autostart_get,
             followup_commands::autostart_set,
+            deal_commands::deals_add,
+            deal_commands::deals_update,
+            deal_commands::deals_move,
+            deal_commands::deals_delete,
+            deal_commands::deals_get,
+            deal_commands::deals_history,
+            deal_commands::deals_list,
+            deal_commands::deals_board,
+            deal_commands::deals_stalled,
+            deal_commands::report_funnel,
+            deal_commands::report_forecast,
+            deal_commands::deal_stages_list,
+            deal_commands::deal_stages_save,
+            deal_commands::deal_stages_reorder,
+            deal_commands::deal_stages_delete,
+            deal_commands::lost_reasons_list,
+            deal_commands::lost_reasons_save,
+            deal_commands::lost_reasons_delete,
+            deal_commands::deal_settings_get,
+            deal_commands::deal_settings_set,
         ])
         // Closing the window keeps the app in the tray so reminders still fire; 退出 quits.
         .on_window_event(|window, event| {

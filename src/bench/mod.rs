@@ -3,6 +3,7 @@
 //! `yiben bench` prints the report; `bench/run` adds the desktop figures and writes
 //! `docs/benchmarks.md`.
 
+pub mod deals;
 pub mod import;
 pub mod reminders;
 

@@ -1,4 +1,5 @@
 mod customers;
+mod deals;
 mod export;
 mod followups;
 mod import;
@@ -60,6 +61,12 @@ enum Command {
     /// Reminders: what is due now, and the rules.
     #[command(subcommand)]
     Reminders(followups::RemindersCommand),
+    /// Deals (商机): add, move between stages, list, stalled.
+    #[command(subcommand)]
+    Deals(deals::DealsCommand),
+    /// Reports: the sales funnel and the forecast.
+    #[command(subcommand)]
+    Report(deals::ReportCommand),
     /// The benchmark suite and its data generator.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -93,6 +100,15 @@ enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         reminders: usize,
         #[arg(long, default_value_t = 200)]
+        runs: usize,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Time the funnel report and the kanban on a generated pipeline with its stage history.
+    Deals {
+        #[arg(long, default_value_t = 200_000)]
+        deals: usize,
+        #[arg(long, default_value_t = 50)]
         runs: usize,
         #[arg(long)]
         out: Option<PathBuf>,
@@ -186,6 +202,18 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             session.crm.close().await;
             result
         }
+        Command::Deals(command) => {
+            let session = open(&cli, command.json()).await?;
+            let result = deals::run(&session, command).await;
+            session.crm.close().await;
+            result
+        }
+        Command::Report(command) => {
+            let session = open(&cli, command.json()).await?;
+            let result = deals::report(&session, command).await;
+            session.crm.close().await;
+            result
+        }
         Command::Industries(command) => {
             let session = open(&cli, command.json()).await?;
             let result = lists::industries(&session, command).await;
@@ -254,6 +282,14 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             let report = yiben::bench::reminders::run(&dir, *customers, *reminders, (*runs).max(1)).await;
             let _ = std::fs::remove_dir_all(&dir);
             let report = report.map_err(|e| fail(e, false, Language::En))?;
+            print!("{report}");
+            if let Some(out) = out {
+                std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;
+            }
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Deals { deals, runs, out }) => {
+            let report = yiben::bench::deals::run(*deals, *runs).await.map_err(|e| fail(e, false, Language::En))?;
             print!("{report}");
             if let Some(out) = out {
                 std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;

@@ -1,4 +1,5 @@
 mod customers;
+mod deals;
 mod export;
 mod followups;
 mod import;

@@ -19,6 +19,9 @@ pub struct Workbench {
     pub due: Vec<Reminder>,
     /// Customers added in the last week without a first contact yet.
     pub new_customers: Vec<NewCustomer>,
+    /// Open deals at risk: no contact for the stall threshold, past their close date, or too
+    /// long in their stage.
+    pub deals_at_risk: Vec<crate::deals::Deal>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -96,7 +99,9 @@ impl Crm {
                 created_at: from_ms(r.get("created_at")),
             })
             .collect();
-        Ok(Workbench { due, new_customers })
+        drop(conn);
+        let deals_at_risk = self.stalled_deals(&crate::deals::DealFilter::default(), 20).await?;
+        Ok(Workbench { due, new_customers, deals_at_risk })
     }
 
     /// Open reminders that remind within the next `days` days (overdue ones included), for

@@ -26,9 +26,6 @@ const NEW_CUSTOMER_WINDOW: Duration = Duration::days(30);
 
 const RENEWAL_LOOKBACK: Duration = Duration::days(30);
 
-/// Stage names that end a deal; any other stage means a deal is open.
-pub const CLOSED_STAGES: [&str; 4] = ["成交", "赢单", "流失", "输单"];
-
 /// Which customers a run looks at.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope {
@@ -112,16 +109,17 @@ pub async fn run(conn: &mut SqliteConnection, settings: &ReminderSettings, now: 
         added += sqlx::query(sqlx::AssertSqlSafe(sql)).bind(span).bind(now_ms).bind(horizon).execute(&mut *conn).await?.rows_affected();
     }
 
+    // The customer's stage is its most advanced open deal's (or set by hand without deals),
+    // so an open stage is an open deal.
     if let Some(rule) = settings.active(RuleKind::NoResponse) {
-        let closed = CLOSED_STAGES.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
         let sql = format!(
             "WITH open_deal AS (
                  SELECT c.id, c.owner, coalesce(
                      (SELECT max(at) FROM followups g WHERE g.customer_id = c.id AND g.feedback IS NOT NULL),
                      c.created_at) AS basis
                  FROM customers c
-                 WHERE {live} AND c.deleted_at IS NULL AND c.stage IS NOT NULL AND trim(c.stage) <> ''
-                   AND c.stage NOT IN ({closed}))
+                 WHERE {live} AND c.deleted_at IS NULL
+                   AND c.stage IN (SELECT name FROM deal_stages WHERE kind = 'open'))
              INSERT INTO reminders (customer_id, rule, cause, owner, due_at, remind_at, created_at)
              SELECT id, 'no_response', 'no_response:' || id || ':' || basis, owner, basis + ?1, basis + ?1, ?2
              FROM open_deal WHERE basis + ?1 <= ?3

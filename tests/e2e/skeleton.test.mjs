@@ -54,8 +54,8 @@ test('walking skeleton: add, validate, switch language, relaunch, single instanc
     })
 
     await t.test('a section not built yet says so plainly', async () => {
-      await (await find(app, 'nav-deals')).click()
-      assert.match(await (await find(app, 'coming-soon')).getText(), /商机即将推出/)
+      await (await find(app, 'nav-reports')).click()
+      assert.match(await (await find(app, 'coming-soon')).getText(), /报表即将推出/)
       await screenshot(app, 'zh-coming-soon')
       await (await find(app, 'nav-settings')).click()
       await waitForText(app, 'page-title', '设置')

@@ -170,3 +170,54 @@ export const events = {
   onOpenCustomer: (handle: (customerId: number) => void): Promise<UnlistenFn> =>
     listen<number>('open-customer', (e) => handle(e.payload)),
 }
+
+// The sales funnel: deals, the kanban, the reports and the funnel settings.
+import type { Board } from './bindings/Board'
+import type { BoardColumn } from './bindings/BoardColumn'
+import type { Deal } from './bindings/Deal'
+import type { DealFilter } from './bindings/DealFilter'
+import type { DealInput } from './bindings/DealInput'
+import type { DealPage } from './bindings/DealPage'
+import type { DealQuery } from './bindings/DealQuery'
+import type { DealSettings } from './bindings/DealSettings'
+import type { Forecast } from './bindings/Forecast'
+import type { ForecastMonth } from './bindings/ForecastMonth'
+import type { FunnelReport } from './bindings/FunnelReport'
+import type { FunnelStage } from './bindings/FunnelStage'
+import type { LostReason } from './bindings/LostReason'
+import type { LostReasonInput } from './bindings/LostReasonInput'
+import type { LostReasonShare } from './bindings/LostReasonShare'
+import type { MoveInput } from './bindings/MoveInput'
+import type { Stage } from './bindings/Stage'
+import type { StageChange } from './bindings/StageChange'
+import type { StageInput } from './bindings/StageInput'
+import type { StallReason } from './bindings/StallReason'
+
+export type {
+  Board, BoardColumn, Deal, DealFilter, DealInput, DealPage, DealQuery, DealSettings, Forecast, ForecastMonth,
+  FunnelReport, FunnelStage, LostReason, LostReasonInput, LostReasonShare, MoveInput, Stage, StageChange, StageInput,
+  StallReason,
+}
+
+export const dealsApi = {
+  add: (input: DealInput) => call<Deal>('deals_add', { input }),
+  update: (id: number, input: DealInput) => call<Deal>('deals_update', { id, input }),
+  move: (id: number, input: MoveInput) => call<Deal>('deals_move', { id, input }),
+  remove: (id: number) => call<null>('deals_delete', { id }),
+  get: (id: number) => call<Deal>('deals_get', { id }),
+  history: (id: number) => call<StageChange[]>('deals_history', { id }),
+  list: (query: DealQuery) => call<DealPage>('deals_list', { query }),
+  board: (filter: DealFilter) => call<Board>('deals_board', { filter }),
+  stalled: (filter: DealFilter, limit: number) => call<Deal[]>('deals_stalled', { filter, limit }),
+  funnel: (filter: DealFilter) => call<FunnelReport>('report_funnel', { filter }),
+  forecast: (filter: DealFilter) => call<Forecast>('report_forecast', { filter }),
+  stages: () => call<Stage[]>('deal_stages_list'),
+  saveStage: (input: StageInput) => call<Stage>('deal_stages_save', { input }),
+  reorderStages: (ids: number[]) => call<Stage[]>('deal_stages_reorder', { ids }),
+  deleteStage: (id: number) => call<null>('deal_stages_delete', { id }),
+  lostReasons: () => call<LostReason[]>('lost_reasons_list'),
+  saveLostReason: (input: LostReasonInput) => call<LostReason>('lost_reasons_save', { input }),
+  deleteLostReason: (id: number) => call<null>('lost_reasons_delete', { id }),
+  settings: () => call<DealSettings>('deal_settings_get'),
+  setSettings: (settings: DealSettings) => call<null>('deal_settings_set', { settings }),
+}

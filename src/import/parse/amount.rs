@@ -1,72 +1,26 @@
 //! Money in integer fen (分) from what people write in a sales sheet: `30万`, `1.5亿`,
-//! `￥300,000.00`. Decimal text is scaled exactly; no float ever touches a fen.
+//! `￥300,000.00`: cells, read with the one text parser in [`crate::money`].
 
-use crate::domain::half_width;
 use crate::import::cell::{trim_spaces, Cell};
+use crate::money;
 
 const INVALID: &str = "amount_invalid";
-
-/// Chinese magnitudes and the shorthand sales people type (`30w`, `5k`), as powers of ten.
-const UNITS: [(&str, u32); 7] = [("亿", 8), ("千万", 7), ("百万", 6), ("万", 4), ("w", 4), ("千", 3), ("k", 3)];
-const PREFIXES: [&str; 7] = ["大约", "约", "人民币", "rmb", "cny", "¥", "￥"];
 
 pub fn amount_fen(cell: &Cell) -> Result<Option<i64>, &'static str> {
     match cell {
         Cell::Empty => Ok(None),
         // Display of an f64 is the shortest decimal that reads back as the same number, so
         // 0.1 + 0.2 stays "0.30000000000000004" and rounds to 30 fen, never to 29.
-        Cell::Number(n) if n.is_finite() && *n >= 0.0 => decimal_fen(&format!("{n}"), 0).map(Some).ok_or(INVALID),
+        Cell::Number(n) if n.is_finite() && *n >= 0.0 => money::decimal_fen(&format!("{n}"), 0).map(Some).ok_or(INVALID),
         Cell::Text(s) => {
-            let text: String = half_width(trim_spaces(s)).chars().filter(|c| !c.is_whitespace()).collect();
-            if text.is_empty() {
+            let s = trim_spaces(s);
+            if s.is_empty() {
                 return Ok(None);
             }
-            from_text(&text.to_lowercase()).map(Some).ok_or(INVALID)
+            money::parse_amount(s).map(Some)
         }
         _ => Err(INVALID),
     }
-}
-
-fn from_text(text: &str) -> Option<i64> {
-    let mut text = text;
-    while let Some(rest) = PREFIXES.iter().find_map(|p| text.strip_prefix(p)) {
-        text = rest;
-    }
-    let text = text.strip_suffix("左右").unwrap_or(text);
-    let text = text.strip_suffix(['元', '圆', '块']).unwrap_or(text);
-    let (text, exponent) =
-        UNITS.iter().find_map(|(unit, exp)| text.strip_suffix(unit).map(|t| (t, *exp))).unwrap_or((text, 0));
-    decimal_fen(&ungroup(text)?, exponent)
-}
-
-/// `300,000.00` → `300000.00`, only when the commas really group thousands: `1,5` is not 15.
-fn ungroup(text: &str) -> Option<String> {
-    let (int, frac) = text.split_once('.').map_or((text, None), |(i, f)| (i, Some(f)));
-    if int.contains(',') {
-        let mut groups = int.split(',');
-        let first = groups.next()?;
-        if first.is_empty() || first.len() > 3 || groups.any(|g| g.len() != 3) {
-            return None;
-        }
-    }
-    let int = int.replace(',', "");
-    Some(match frac {
-        Some(frac) => format!("{int}.{frac}"),
-        None => int,
-    })
-}
-
-/// `digits[.digits]` × 10^exponent yuan, in fen, rounded half up at the fen.
-fn decimal_fen(text: &str, exponent: u32) -> Option<i64> {
-    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if int.is_empty() || !all_digits(int) || !all_digits(frac) || text.ends_with('.') || int.len() + frac.len() > 30 {
-        return None;
-    }
-    let mantissa: i128 = format!("{int}{frac}").parse().ok()?;
-    let scaled = mantissa.checked_mul(10i128.checked_pow(exponent + 2)?)?;
-    let divisor = 10i128.checked_pow(frac.len() as u32)?;
-    i64::try_from((scaled + divisor / 2) / divisor).ok()
 }
 
 #[cfg(test)]
