@@ -20,11 +20,15 @@ pub mod industries;
 pub mod money;
 pub mod paths;
 pub mod reminders;
+pub mod segments;
 pub mod settings;
+pub mod tags;
 pub mod texts;
 pub mod zone;
 
 pub use clock::{Clock, FixedClock, IdGen, RandomIds, SequentialIds, SystemClock};
-pub use crm::{ConnectionSettings, Crm, FollowupCursor, FollowupPage, NewCustomer, SaveOutcome, Workbench};
+pub use crm::{
+    ConnectionSettings, Crm, FilterSummary, FollowupCursor, FollowupPage, NewCustomer, SaveOutcome, TagTarget, Workbench,
+};
 pub use error::{Error, ErrorBody, ErrorCode, Result};
 pub use zone::Zone;

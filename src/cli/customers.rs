@@ -165,6 +165,9 @@ pub struct ListArgs {
     region: Option<String>,
     #[arg(long)]
     source: Option<String>,
+    /// The filter language, e.g. 'tag:制造业 AND NOT tag:流失预警 AND last_followup>90d' (README).
+    #[arg(long)]
+    filter: Option<String>,
     #[arg(long, value_parser = ["updated", "created", "name", "number"], default_value = "updated")]
     sort: String,
     /// Ascending instead of newest / highest first.
@@ -247,6 +250,7 @@ impl ListArgs {
             limit: self.limit,
             cursor: self.cursor.clone(),
             search,
+            filter: self.filter.clone(),
             filters: CustomerFilters {
                 industry: self.industry.clone(),
                 owner: self.owner.clone(),

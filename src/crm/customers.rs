@@ -12,7 +12,7 @@ use crate::customers::duplicates::{self, DuplicateMatch, MatchKind};
 use crate::customers::history::{self, HistoryAction, HistoryEntry};
 use crate::customers::merge::{self, MergePreview, MergeSide};
 use crate::customers::{self, Catalog, Customer, CustomerInput, CustomerPage, ListQuery, NewCustomer};
-use crate::{custom_fields, industries, Error, Result};
+use crate::{custom_fields, industries, segments, Error, Result};
 
 /// Saving either worked, or found records that may be the same customer and saved nothing,
 /// so the user can open one, merge, or save anyway.
@@ -150,14 +150,17 @@ impl Crm {
     pub async fn list_customers(&self, query: &ListQuery) -> Result<CustomerPage> {
         // A read transaction keeps the page and its total consistent with each other.
         let mut tx = self.pool.begin().await?;
-        let page = customers::list_page(&mut tx, query).await?;
+        let filter = segments::prepare(&mut tx, query.filter.as_deref(), self.now(), self.zone).await?;
+        let page = customers::list_page(&mut tx, query, filter.as_ref()).await?;
         tx.commit().await?;
         Ok(page)
     }
 
     /// How many customers match a query, without fetching a page.
     pub async fn count_customers(&self, query: &ListQuery) -> Result<i64> {
-        customers::list_count(&mut *self.pool.acquire().await?, query).await
+        let mut conn = self.pool.acquire().await?;
+        let filter = segments::prepare(&mut conn, query.filter.as_deref(), self.now(), self.zone).await?;
+        customers::list_count(&mut conn, query, filter.as_ref()).await
     }
 
     pub async fn find_duplicates(&self, input: &CustomerInput, exclude: Option<i64>) -> Result<Vec<DuplicateMatch>> {

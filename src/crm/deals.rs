@@ -39,6 +39,7 @@ impl Crm {
         let owner = deal.owner.clone().or(customer_owner);
         let id = store::insert(&mut tx, &deal, &self.ids.next_uid(now), owner.as_deref(), now).await?;
         store::derive_customer_stage(&mut tx, deal.customer_id, now).await?;
+        self.rerun_rules(&mut tx, deal.customer_id, now).await?;
         let saved = store::get(&mut tx, id, &ctx).await?;
         tx.commit().await?;
         Ok(saved)
@@ -61,8 +62,10 @@ impl Crm {
         }
         store::update_fields(&mut tx, id, &deal, now).await?;
         store::derive_customer_stage(&mut tx, deal.customer_id, now).await?;
+        self.rerun_rules(&mut tx, deal.customer_id, now).await?;
         if before.customer_id != deal.customer_id {
             store::derive_customer_stage(&mut tx, before.customer_id, now).await?;
+            self.rerun_rules(&mut tx, before.customer_id, now).await?;
         }
         let saved = store::get(&mut tx, id, &ctx).await?;
         tx.commit().await?;
@@ -84,6 +87,7 @@ impl Crm {
         }
         store::move_stage(&mut tx, &deal, &to, lost.as_ref(), input.at.unwrap_or(now), now, &ctx).await?;
         store::derive_customer_stage(&mut tx, deal.customer_id, now).await?;
+        self.rerun_rules(&mut tx, deal.customer_id, now).await?;
         let saved = store::get(&mut tx, id, &ctx).await?;
         tx.commit().await?;
         Ok(saved)
@@ -97,6 +101,7 @@ impl Crm {
         let deal = store::live(&mut tx, id, &ctx).await?;
         store::set_deleted(&mut tx, id, Some(now)).await?;
         store::derive_customer_stage(&mut tx, deal.customer_id, now).await?;
+        self.rerun_rules(&mut tx, deal.customer_id, now).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -19,9 +19,10 @@ impl Crm {
         let fields = custom_fields::list(&mut conn).await?;
         let sheet = CustomerSheet { columns, fields: &fields, zone: self.zone, mask };
         let mut writer = CustomerWriter::create(path, sheet)?;
+        let filter = crate::segments::prepare(&mut conn, query.filter.as_deref(), self.now(), self.zone).await?;
         let mut page_query = ListQuery { limit: 500, with_total: false, cursor: None, ..query.clone() };
         loop {
-            let page = customers::list_page(&mut conn, &page_query).await?;
+            let page = customers::list_page(&mut conn, &page_query, filter.as_ref()).await?;
             let ids: Vec<i64> = page.items.iter().map(|c| c.id).collect();
             writer.write(&customers::get_many(&mut conn, &ids).await?)?;
             match page.next_cursor {

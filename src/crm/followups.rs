@@ -6,7 +6,7 @@ use sqlx::SqliteConnection;
 use super::Crm;
 use crate::followups::{self, Followup, FollowupInput, FollowupMethod, NewFollowup};
 use crate::reminders::{self, rules};
-use crate::{customers, Error, Result};
+use crate::{customers, tags, Error, Result};
 
 /// A page of a customer's follow-ups, newest first.
 #[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
@@ -125,12 +125,15 @@ impl Crm {
         self.rerun_rules(conn, customer_id, now).await
     }
 
-    /// The customer's facts changed: its pending rule reminders are produced afresh.
+    /// The customer's facts changed: its pending rule reminders are produced afresh, and its
+    /// automatic tags and value score follow.
     pub(crate) async fn rerun_rules(&self, conn: &mut SqliteConnection, customer_id: i64, now: DateTime<Utc>) -> Result<()> {
         let settings = reminders::load_settings(conn).await?;
         let scope = rules::Scope::Customer(customer_id);
         rules::withdraw_pending(conn, scope).await?;
         rules::run(conn, &settings, now, self.zone, scope).await?;
+        tags::auto::refresh(conn, &settings, now, tags::auto::Scope::Customer(customer_id)).await?;
+        tags::score::refresh(conn, now, tags::auto::Scope::Customer(customer_id)).await?;
         Ok(())
     }
 }

@@ -5,6 +5,7 @@ mod followups;
 mod import;
 mod lists;
 mod reminders;
+mod tags;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use sqlx::SqlitePool;
 pub use customers::SaveOutcome;
 pub use followups::{FollowupCursor, FollowupPage};
 pub use reminders::{NewCustomer, Workbench};
+pub use tags::{FilterSummary, TagTarget};
 
 use crate::settings::{self, Language};
 use crate::{db, Clock, IdGen, RandomIds, Result, SystemClock, Zone};

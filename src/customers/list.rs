@@ -12,6 +12,7 @@ use ts_rs::TS;
 use super::{CustomValues, CustomerKind};
 use crate::db::from_ms;
 use crate::domain::half_width;
+use crate::segments::Compiled;
 use crate::{Error, Result};
 
 /// One line of the list.
@@ -40,6 +41,12 @@ pub struct CustomerRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
+    /// The ids of its tags.
+    #[ts(type = "number[]")]
+    pub tag_ids: Vec<i64>,
+    /// 0–100, absent until first computed.
+    #[ts(type = "number | null")]
+    pub value_score: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -121,6 +128,11 @@ pub struct ListQuery {
     #[serde(default)]
     #[ts(optional)]
     pub search: Option<String>,
+    /// The filter language (`tag:制造业 AND NOT tag:流失预警 AND last_followup>90d`), see
+    /// `segments::parse`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub filter: Option<String>,
     #[serde(default)]
     pub filters: CustomerFilters,
     #[serde(default)]
@@ -177,6 +189,8 @@ struct Row {
     updated_at: i64,
     deleted_at: Option<i64>,
     name_key: String,
+    tag_ids: Option<String>,
+    value_score: Option<i64>,
 }
 
 impl From<Row> for CustomerRow {
@@ -199,6 +213,8 @@ impl From<Row> for CustomerRow {
             created_at: from_ms(r.created_at),
             updated_at: from_ms(r.updated_at),
             deleted_at: r.deleted_at.map(from_ms),
+            tag_ids: r.tag_ids.unwrap_or_default().split(',').filter_map(|t| t.parse().ok()).collect(),
+            value_score: r.value_score,
         }
     }
 }
@@ -208,7 +224,8 @@ const SELECT_ROW: &str = "SELECT c.id, c.number, c.kind, c.name, i.name AS indus
     coalesce(c.phone, (SELECT json_extract(k.phones, '$[0]') FROM contacts k WHERE k.customer_id = c.id
                        AND k.phones <> '[]' ORDER BY k.position, k.id LIMIT 1)) AS phone,
     (SELECT k.name FROM contacts k WHERE k.customer_id = c.id ORDER BY k.position, k.id LIMIT 1) AS contact_name,
-    c.email, c.custom, c.created_at, c.updated_at, c.deleted_at, c.name_key
+    c.email, c.custom, c.created_at, c.updated_at, c.deleted_at, c.name_key,
+    (SELECT group_concat(t.tag_id) FROM customer_tags t WHERE t.customer_id = c.id) AS tag_ids, c.value_score
     FROM customers c LEFT JOIN industries i ON i.code = c.industry_code ";
 
 pub(crate) async fn row(conn: &mut SqliteConnection, id: i64) -> Result<CustomerRow> {
@@ -242,7 +259,7 @@ fn like_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-fn push_where(qb: &mut QueryBuilder<Sqlite>, q: &ListQuery) {
+fn push_where(qb: &mut QueryBuilder<Sqlite>, q: &ListQuery, filter: Option<&Compiled>) {
     qb.push(match q.scope {
         Scope::Live => "WHERE c.deleted_at IS NULL",
         Scope::Deleted => "WHERE c.deleted_at IS NOT NULL AND c.merged_into IS NULL",
@@ -268,6 +285,9 @@ fn push_where(qb: &mut QueryBuilder<Sqlite>, q: &ListQuery) {
                 .push_bind(pattern)
                 .push(" ESCAPE '\\')");
         }
+    }
+    if let Some(filter) = filter {
+        crate::segments::compile::push(qb, &filter.expr, &filter.names);
     }
     let f = &q.filters;
     if !f.industry.is_empty() {
@@ -307,7 +327,7 @@ fn push_where(qb: &mut QueryBuilder<Sqlite>, q: &ListQuery) {
     }
 }
 
-pub async fn page(conn: &mut SqliteConnection, q: &ListQuery) -> Result<CustomerPage> {
+pub async fn page(conn: &mut SqliteConnection, q: &ListQuery, filter: Option<&Compiled>) -> Result<CustomerPage> {
     if q.limit == 0 || q.limit > ListQuery::MAX_LIMIT {
         return Err(Error::invalid("limit", "out_of_range"));
     }
@@ -317,7 +337,7 @@ pub async fn page(conn: &mut SqliteConnection, q: &ListQuery) -> Result<Customer
     };
     let column = sort_column(q.sort.field);
     let mut qb = QueryBuilder::<Sqlite>::new(SELECT_ROW);
-    push_where(&mut qb, q);
+    push_where(&mut qb, q, filter);
     if let Some((value, id)) = cursor {
         qb.push(" AND (").push(column).push(", c.id) ").push(if q.sort.desc { "< (" } else { "> (" });
         match value {
@@ -338,12 +358,12 @@ pub async fn page(conn: &mut SqliteConnection, q: &ListQuery) -> Result<Customer
         Some(last) if has_more => Some(serde_json::to_string(&(sort_value(last, q.sort.field), last.id)).expect("cursor")),
         _ => None,
     };
-    let total = if q.with_total { Some(count(conn, q).await?) } else { None };
+    let total = if q.with_total { Some(count(conn, q, filter).await?) } else { None };
     Ok(CustomerPage { items: rows.into_iter().map(CustomerRow::from).collect(), total, next_cursor })
 }
 
-pub async fn count(conn: &mut SqliteConnection, q: &ListQuery) -> Result<i64> {
+pub async fn count(conn: &mut SqliteConnection, q: &ListQuery, filter: Option<&Compiled>) -> Result<i64> {
     let mut qb = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM customers c ");
-    push_where(&mut qb, q);
+    push_where(&mut qb, q, filter);
     Ok(qb.build_query_scalar().fetch_one(conn).await?)
 }

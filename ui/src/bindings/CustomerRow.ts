@@ -12,4 +12,12 @@ phone: string | null,
 /**
  * The first contact's name.
  */
-contactName: string | null, email: string | null, custom: Record<string, string | number | string[]>, createdAt: string, updatedAt: string, deletedAt: string | null, };
+contactName: string | null, email: string | null, custom: Record<string, string | number | string[]>, createdAt: string, updatedAt: string, deletedAt: string | null, 
+/**
+ * The ids of its tags.
+ */
+tagIds: number[], 
+/**
+ * 0–100, absent until first computed.
+ */
+valueScore: number | null, };

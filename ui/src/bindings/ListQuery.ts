@@ -11,7 +11,12 @@ cursor?: string,
 /**
  * Quick search: name, number, phone fragment, contact, e-mail, pinyin or initials.
  */
-search?: string, filters: CustomerFilters, sort: CustomerSort, scope: Scope, 
+search?: string, 
+/**
+ * The filter language (`tag:制造业 AND NOT tag:流失预警 AND last_followup>90d`), see
+ * `segments::parse`.
+ */
+filter?: string, filters: CustomerFilters, sort: CustomerSort, scope: Scope, 
 /**
  * Also count every match (`total`). A count walks all matches, so the UI asks for it
  * beside the first page, never with the pages that follow.
