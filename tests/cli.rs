@@ -309,3 +309,43 @@ fn a_bad_follow_up_exits_4_with_the_fields_and_an_unknown_customer_5() {
     let usage = yiben(&db, &["followups", "add", "--customer", "1", "--method", "电话", "--content", "内容", "--next-step", "回访"]);
     assert_eq!(usage.status.code(), Some(2), "a next step needs its time");
 }
+
+#[test]
+fn tags_filters_segments_and_the_score_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    for name in ["华信科技", "明达贸易", "远景贸易"] {
+        json(&yiben(&db, &["customers", "add", "--name", name, "--industry", "制造业", "--json"]));
+    }
+    let tag = json(&yiben(&db, &["tags", "add", "需求:CRM", "--group", "needs", "--color", "#2080f0", "--json"]));
+    assert_eq!(tag["name"], "需求:CRM");
+    let changed = json(&yiben(&db, &["customers", "tag", "1", "2", "--add", "决策人,需求:CRM", "--json"]));
+    assert_eq!(changed["changed"], 4);
+    json(&yiben(&db, &["customers", "tag", "2", "--add", "流失预警", "--json"]));
+    let page = json(&yiben(&db, &["customers", "list", "--filter", "tag:决策人 AND NOT tag:流失预警", "--json"]));
+    let names: Vec<&str> = page["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["华信科技"]);
+    assert_eq!(page["items"][0]["tagIds"].as_array().unwrap().len(), 2);
+    let tags = json(&yiben(&db, &["tags", "list", "--json"]));
+    let boss = tags.as_array().unwrap().iter().find(|t| t["name"] == "决策人").unwrap();
+    assert_eq!(boss["count"], 2);
+
+    let saved = json(&yiben(&db, &["segments", "save", "制造业决策人", "--filter", "industry:制造业 tag:决策人", "--json"]));
+    assert_eq!(saved["filter"], "industry:制造业 AND tag:决策人");
+    let list = json(&yiben(&db, &["segments", "list", "--json"]));
+    assert_eq!(list[0]["count"], 2);
+    json(&yiben(&db, &["customers", "tag", "--filter", "industry:制造业", "--add", "决策人", "--json"]));
+    assert_eq!(json(&yiben(&db, &["segments", "list", "--json"]))[0]["count"], 3, "a segment follows the data");
+
+    let bad = yiben(&db, &["customers", "list", "--filter", "tag:决策人 AND (", "--json"]);
+    assert_eq!(bad.status.code(), Some(4));
+    let body: Value = serde_json::from_slice(&bad.stderr).unwrap();
+    assert_eq!(body["fields"], serde_json::json!({"filter": "unexpected_end", "filter.at": "13"}));
+    let human = yiben(&db, &["customers", "list", "--filter", "tag:不存在"]);
+    assert!(String::from_utf8_lossy(&human.stderr).contains("没有这个标签"));
+
+    let score = json(&yiben(&db, &["customers", "score", "1", "--json"]));
+    assert_eq!(score["score"], 0);
+    assert_eq!(score["points"].as_array().unwrap().len(), 5);
+    assert_eq!(yiben(&db, &["customers", "score", "99"]).status.code(), Some(5));
+}

@@ -7,6 +7,7 @@ mod deal_commands;
 mod import_commands;
 mod notifications;
 mod scheduler;
+mod tag_commands;
 mod tray;
 
 use std::time::Instant;
@@ -98,6 +99,21 @@ pub fn run() {
             followup_commands::reminders_missed,
             followup_commands::autostart_get,
             followup_commands::autostart_set,
+            tag_commands::tag_groups_list,
+            tag_commands::tag_group_add,
+            tag_commands::tags_list,
+            tag_commands::tag_add,
+            tag_commands::tag_update,
+            tag_commands::tag_merge,
+            tag_commands::tag_delete,
+            tag_commands::customers_tag,
+            tag_commands::customer_tags,
+            tag_commands::filter_describe,
+            tag_commands::segments_list,
+            tag_commands::segment_save,
+            tag_commands::segment_rename,
+            tag_commands::segment_delete,
+            tag_commands::customer_score,
             deal_commands::deals_add,
             deal_commands::deals_update,
             deal_commands::deals_move,

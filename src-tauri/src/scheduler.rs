@@ -59,6 +59,10 @@ pub fn spawn(app: AppHandle, crm: Crm, wake: Wake) {
                 if let Err(err) = crm.run_reminder_rules().await {
                     eprintln!("yiben: reminder rules: {err}");
                 }
+                // Days without contact grow with the calendar: automatic tags and scores once a day.
+                if let Err(err) = crm.refresh_values_daily().await {
+                    eprintln!("yiben: automatic tags and scores: {err}");
+                }
                 rules_ran = Some(std::time::Instant::now());
             }
             match crm.take_due_reminders().await {

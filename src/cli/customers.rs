@@ -83,6 +83,24 @@ pub enum CustomersCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Add or remove tags (by name) on customers, or on everything a --filter matches.
+    Tag {
+        ids: Vec<i64>,
+        #[arg(long, value_delimiter = ',')]
+        add: Vec<String>,
+        #[arg(long, value_delimiter = ',')]
+        remove: Vec<String>,
+        #[arg(long, conflicts_with = "ids")]
+        filter: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The customer's value score (0–100) and what drives it.
+    Score {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 impl CustomersCommand {
@@ -96,7 +114,9 @@ impl CustomersCommand {
             | CustomersCommand::List { json, .. }
             | CustomersCommand::Search { json, .. }
             | CustomersCommand::Merge { json, .. }
-            | CustomersCommand::History { json, .. } => *json,
+            | CustomersCommand::History { json, .. }
+            | CustomersCommand::Tag { json, .. }
+            | CustomersCommand::Score { json, .. } => *json,
         }
     }
 }
@@ -297,6 +317,8 @@ fn outcome(session: &Session, outcome: SaveOutcome) -> Result<(), Failure> {
 pub async fn run(session: &Session, command: &CustomersCommand) -> Result<(), Failure> {
     let crm = &session.crm;
     match command {
+        CustomersCommand::Tag { ids, add, remove, filter, .. } => return super::tags::tag(session, ids, add, remove, filter.as_deref()).await,
+        CustomersCommand::Score { id, .. } => return super::tags::score(session, *id).await,
         CustomersCommand::Add { fields, allow_duplicate, .. } => {
             let mut input = CustomerInput::default();
             fields.apply(session, &mut input).await.map_err(|e| session.fail(e))?;

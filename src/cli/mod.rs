@@ -5,6 +5,7 @@ mod followups;
 mod import;
 mod lists;
 mod messages;
+mod tags;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -55,6 +56,12 @@ enum Command {
     Export(export::ExportArgs),
     /// Write the blank import template, or the rejected rows of a file, to .xlsx.
     Template(export::TemplateArgs),
+    /// Tags: add one, list them with their counts.
+    #[command(subcommand)]
+    Tags(tags::TagsCommand),
+    /// Saved segments (named filters) with live counts.
+    #[command(subcommand)]
+    Segments(tags::SegmentsCommand),
     /// Follow-ups: log one (with its next step), list a customer's.
     #[command(subcommand)]
     Followups(followups::FollowupsCommand),
@@ -223,6 +230,18 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Fields(command) => {
             let session = open(&cli, command.json()).await?;
             let result = lists::fields(&session, command).await;
+            session.crm.close().await;
+            result
+        }
+        Command::Tags(command) => {
+            let session = open(&cli, command.json()).await?;
+            let result = tags::tags(&session, command).await;
+            session.crm.close().await;
+            result
+        }
+        Command::Segments(command) => {
+            let session = open(&cli, command.json()).await?;
+            let result = tags::segments(&session, command).await;
             session.crm.close().await;
             result
         }
