@@ -1,6 +1,6 @@
 import type { Stage } from './ipc'
 
-type Translate = (key: string, named?: Record<string, unknown>) => string
+type Translate = (key: string, named?: Record<string, unknown>, plural?: number) => string
 type Exists = (key: string) => boolean
 
 /** The built-in stages' names as shipped: while a stage keeps its name, it reads in the UI language. */
@@ -34,7 +34,8 @@ export function wanInput(raw: string): string {
 export function daysLeftText(t: Translate, days: number | null): string {
   if (days === null) return ''
   if (days === 0) return t('deals.days.today')
-  return days > 0 ? t('deals.days.left', { n: days }) : t('deals.days.overdue', { n: -days })
+  const n = Math.abs(days)
+  return days > 0 ? t('deals.days.left', { n }, n) : t('deals.days.overdue', { n }, n)
 }
 
 export function percent(x: number | null | undefined): string {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { daysLeftText, fenToWan, percent, stageLabel, wanInput } from '../src/deals'
 import { makeI18n } from '../src/i18n'
 
-type Messages = { t: (key: string, named?: Record<string, unknown>) => string; te: (key: string) => boolean }
+type Messages = { t: (key: string, named?: Record<string, unknown>, plural?: number) => string; te: (key: string) => boolean }
 const zh = makeI18n('zh-CN').global as unknown as Messages
 const en = makeI18n('en').global as unknown as Messages
 
@@ -27,6 +27,10 @@ describe('deal helpers', () => {
     expect(daysLeftText(zh.t, -3)).toBe('已逾期 3 天')
     expect(daysLeftText(zh.t, 0)).toBe('今天到期')
     expect(daysLeftText(en.t, 47)).toBe('47 days left')
+    expect(daysLeftText(en.t, 1)).toBe('1 day left')
+    expect(daysLeftText(en.t, -1)).toBe('1 day overdue')
+    expect(daysLeftText(en.t, -3)).toBe('3 days overdue')
+    expect(daysLeftText(zh.t, -1)).toBe('已逾期 1 天')
     expect(daysLeftText(en.t, null)).toBe('')
   })
 
