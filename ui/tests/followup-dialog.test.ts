@@ -2,15 +2,38 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { clearMocks } from '@tauri-apps/api/mocks'
 import FollowupDialog from '../src/components/followups/FollowupDialog.vue'
-import { backend, byTestId, clickTestId, followup, inputValue, methods, mountWith, typeInto, type Handler } from './support'
+import {
+  backend, byTestId, clickTestId, deal, followup, inputValue, methods, mountWith, stages, typeInto, type Handler,
+} from './support'
+import type { Deal } from '../src/ipc'
 
 afterEach(() => {
   clearMocks()
   document.body.innerHTML = ''
 })
 
-function serve(handle: Handler = () => null) {
-  return backend((cmd, args) => (cmd === 'followup_methods' ? methods : handle(cmd, args)))
+/** A customer without deals unless a test gives some. */
+function serve(handle: Handler = () => null, deals: Deal[] = []) {
+  return backend((cmd, args) => {
+    if (cmd === 'followup_methods') return methods
+    if (cmd === 'deal_stages_list') return stages
+    if (cmd === 'deals_list') return { items: deals, nextCursor: null }
+    return handle(cmd, args)
+  })
+}
+
+const proposal = deal(11, { name: 'CRM系统采购', amountFen: 30_000_000, stageId: 3 })
+const renewal = deal(12, { name: '年度维保', amountFen: 1_500_000, stageId: 1 })
+const signed = deal(13, { name: '一期实施', amountFen: 50_000_000, stageId: 5 })
+
+async function openSelect(id: string) {
+  byTestId(id)!.querySelector<HTMLElement>('.n-base-selection')!.click()
+  await flushPromises()
+  return vi.waitFor(() => {
+    const found = [...document.querySelectorAll<HTMLElement>('.n-base-select-option')]
+    if (!found.length) throw new Error(`the ${id} menu is not open yet`)
+    return found
+  })
 }
 
 const open = (props: Record<string, unknown> = {}, locale: 'zh-CN' | 'en' = 'zh-CN') =>
@@ -125,5 +148,66 @@ describe('FollowupDialog', () => {
     expect(calls.find(([cmd]) => cmd === 'followups_update')?.[1]).toMatchObject({
       id: 9, input: { method: '展会', content: '展会上聊了新品', nextStep: '寄样品', nextAt: '2026-03-06T01:00:00.000Z' },
     })
+  })
+
+  it('has no deal select when the customer has no deals', async () => {
+    const calls = serve((cmd) => (cmd === 'followups_add' ? followup() : null))
+    await open()
+    expect(calls.find(([cmd]) => cmd === 'deals_list')?.[1]).toEqual({ query: { filter: { customerId: 42 }, limit: 50 } })
+    expect(byTestId('followup-deal')).toBeNull()
+    await clickTestId('followup-save')
+    const input = calls.find(([cmd]) => cmd === 'followups_add')![1].input as Record<string, unknown>
+    expect('dealId' in input && input.dealId !== undefined).toBe(false)
+  })
+
+  it('has no deal select when the customer’s deals are all closed', async () => {
+    serve(() => null, [signed])
+    await open()
+    expect(byTestId('followup-deal')).toBeNull()
+  })
+
+  it('offers the customer’s open deals, optional, and sends the chosen one', async () => {
+    const calls = serve((cmd) => (cmd === 'followups_add' ? followup({ dealId: 12 }) : null), [proposal, renewal, signed])
+    await open()
+    expect(byTestId('followup-deal-item')!.textContent).toContain('关联商机')
+    expect(byTestId('followup-deal')!.textContent).toContain('不关联具体商机（可选）')
+    const options = await openSelect('followup-deal')
+    expect(options.map((o) => o.textContent)).toEqual(['CRM系统采购 · 30万 · 方案提交', '年度维保 · 1.5万 · 潜在客户'])
+    options[1]!.click()
+    await flushPromises()
+    await typeInto('followup-content', '续约条款已确认')
+    await clickTestId('followup-save')
+    expect(calls.find(([cmd]) => cmd === 'followups_add')?.[1]).toMatchObject({ customerId: 42, input: { dealId: 12 } })
+  })
+
+  it('starts on the deal it was opened for', async () => {
+    const calls = serve((cmd) => (cmd === 'followups_add' ? followup({ dealId: 11 }) : null), [proposal, renewal])
+    await open({ dealId: 11 })
+    expect(byTestId('followup-deal')!.textContent).toContain('CRM系统采购 · 30万 · 方案提交')
+    await clickTestId('followup-save')
+    expect(calls.find(([cmd]) => cmd === 'followups_add')?.[1]).toMatchObject({ input: { dealId: 11 } })
+  })
+
+  it('keeps an edited follow-up’s closed deal on offer, and clearing it unlinks the deal', async () => {
+    const existing = followup({ id: 9, dealId: 13, content: '一期验收完成' })
+    const calls = serve((cmd) => (cmd === 'followups_update' ? existing : null), [proposal, signed])
+    await open({ followup: existing })
+    expect(byTestId('followup-deal')!.textContent).toContain('一期实施 · 50万 · 成交')
+    const options = await openSelect('followup-deal')
+    expect(options.map((o) => o.textContent)).toEqual(['CRM系统采购 · 30万 · 方案提交', '一期实施 · 50万 · 成交'])
+    byTestId('followup-deal')!.querySelector<HTMLElement>('.n-base-clear__clear')!.click()
+    await flushPromises()
+    await clickTestId('followup-save')
+    const input = calls.find(([cmd]) => cmd === 'followups_update')![1].input as Record<string, unknown>
+    expect(input.dealId).toBeUndefined()
+  })
+
+  it('reads in English', async () => {
+    serve(() => null, [proposal])
+    await open({}, 'en')
+    expect(byTestId('followup-deal-item')!.textContent).toContain('About deal')
+    expect(byTestId('followup-deal')!.textContent).toContain('Not about a particular deal (optional)')
+    const options = await openSelect('followup-deal')
+    expect(options.map((o) => o.textContent)).toEqual(['CRM系统采购 · 30万 · Proposal'])
   })
 })

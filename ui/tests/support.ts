@@ -7,7 +7,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import { NDialogProvider, NMessageProvider, NNotificationProvider } from 'naive-ui'
 import { mockIPC } from '@tauri-apps/api/mocks'
 import { makeI18n } from '../src/i18n'
-import type { Reminder } from '../src/ipc'
+import type { Deal, Reminder, Stage } from '../src/ipc'
 
 export type Call = [string, Record<string, unknown>]
 export type Handler = (cmd: string, args: Record<string, unknown>) => unknown
@@ -99,5 +99,29 @@ export function followup(over: Record<string, unknown> = {}) {
     id: 3, uid: 'f', customerId: 42, dealId: null, at: '2026-03-01T02:00:00Z', method: methods[0], owner: '王经理',
     content: '电话沟通', feedback: null, awaitingReply: false, nextStep: null, nextOwner: null, nextAt: null,
     createdAt: '2026-03-01T02:00:00Z', updatedAt: '2026-03-01T02:00:00Z', ...over,
+  }
+}
+
+export function stage(id: number, code: string | null, name: string, kind: Stage['kind'] = 'open'): Stage {
+  return { id, code, name, position: id, probability: 10 * id, kind, avgStayDays: null, stayCount: 0, stayMs: 0 }
+}
+
+/** The built-in stages as a fresh ledger has them. */
+export const stages: Stage[] = [
+  stage(1, 'lead', '潜在客户'),
+  stage(2, 'qualified', '意向客户'),
+  stage(3, 'proposal', '方案提交'),
+  stage(4, 'negotiation', '合同谈判'),
+  stage(5, 'won', '成交', 'won'),
+  stage(6, 'lost', '流失', 'lost'),
+]
+
+export function deal(id: number, over: Partial<Deal> = {}): Deal {
+  return {
+    id, uid: `d${id}`, customerId: 42, customerName: '华信科技', name: `商机${id}`, amountFen: 30_000_000,
+    closeDate: '2026-11-30', daysLeft: 47, probability: 50, probabilityOverride: null, owner: '王经理', stageId: 3,
+    stageAt: '2026-10-14T01:00:00Z', lostReason: null, lostNote: null, notes: null, feedback: {},
+    createdAt: '2026-10-14T01:00:00Z', updatedAt: '2026-10-14T01:00:00Z', deletedAt: null,
+    lastContactAt: '2026-10-14T01:00:00Z', stalled: [], ...over,
   }
 }
