@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { By, until } from 'selenium-webdriver'
-import { byTestId, click, closeDialogWith, find, screenshot, startDriver, step, text, type, waitForRows, waitForText } from './harness.mjs'
+import {
+  byTestId, click, closeDialogWith, day, find, ledgerOf, screenshot, startDriver, step, text, type, waitForRows, waitForText, yiben,
+} from './harness.mjs'
 
 let driver
 before(async () => { driver = await startDriver() })
@@ -51,6 +53,21 @@ async function reminderId(app, action) {
     return false
   }, 10000, `no reminder reading ${action}`)
   return id
+}
+
+/** An element's text as the DOM has it: WebKit's getText comes back empty for text that
+ * sits in an ellipsis box (a select's chosen label, a deal name). */
+async function content(app, id, expected) {
+  let last
+  await app.wait(async () => {
+    last = await app.executeScript(
+      `const el = document.querySelector('[data-testid="${id}"]'); return el ? el.textContent.replace(/\\s+/g, ' ').trim() : null`,
+    )
+    return last !== null && (expected === undefined || (typeof expected === 'string' ? last === expected : expected.test(last)))
+  }, 10000).catch(() => {
+    throw new Error(`[data-testid=${id}] read ${JSON.stringify(last)}, expected ${expected}`)
+  })
+  return last
 }
 
 /** Scrolls an element into the middle of the view, for the screenshot. */
@@ -223,6 +240,117 @@ test('follow-ups: log with a next step, the 工作台, snooze, done, the custome
       await find(app, 'followups-empty')
       assert.doesNotMatch(await text(app, 'timeline'), /电话跟进/)
       assert.match(await text(app, 'detail-last-followup'), /尚未跟进/)
+    })
+  } finally {
+    await app.quit()
+  }
+})
+
+test('deals at risk on the 工作台: why, a follow-up about the deal, the customer page, settings', async (t) => {
+  const db = ledgerOf(driver)
+  const stages = Object.fromEntries(yiben(db, ['deals', 'stages']).map((s) => [s.code, s.id]))
+  const hx = yiben(db, ['customers', 'add', '--name', '华信精密制造有限公司', '--owner', '李经理'])
+  const add = (name, amount, stage, extra = [], global = []) =>
+    yiben(db, [...global, 'deals', 'add', '--customer', String(hx.id), '--name', name, '--amount', amount, '--stage', stage, ...extra])
+  // Its expected close date was yesterday: overdue at once.
+  const late = add('仓储管理系统', '18.5万', 'negotiation', ['--close-date', day(-1)]).id
+  // Added three weeks ago and never followed up: no contact for longer than the threshold.
+  const quiet = add('设备升级', '12万', 'qualified', [], ['--now', new Date(Date.now() - 21 * 86_400_000).toISOString()]).id
+  // Healthy: not at risk, but on offer in the follow-up dialog.
+  const healthy = add('二期扩容', '50万', 'proposal', ['--close-date', day(30)]).id
+
+  const app = await driver.session()
+  try {
+    await step(t, () => app, 'the 工作台 lists the stalled deals with their customer, amount, stage and why', async () => {
+      await waitForText(app, 'page-title', '工作台')
+      await find(app, `risk-deal-${late}`)
+      await content(app, `risk-deal-name-${late}`, '仓储管理系统')
+      assert.equal(await text(app, `risk-deal-amount-${late}`), '18.5万')
+      assert.equal(await text(app, `risk-deal-stage-${late}`), '合同谈判')
+      assert.match(await text(app, `risk-deal-reasons-${late}`), /已逾期 1 天/)
+            assert.equal(await text(app, `risk-deal-customer-${late}`), '华信精密制造有限公司')
+      assert.match(await text(app, `risk-deal-reasons-${quiet}`), /久未跟进/)
+      assert.equal((await app.findElements(byTestId(`risk-deal-${healthy}`))).length, 0)
+      await screenshot(app, 'zh-workbench-risk')
+    })
+
+    await step(t, () => app, 'its quick log is about that deal, and the deal is no longer without contact', async () => {
+      await click(app, `risk-deal-log-${quiet}`)
+      await find(app, 'followup-dialog')
+      await content(app, 'followup-deal', /设备升级 · 12万 · 意向客户/)
+      assert.equal(await valueOf(app, 'followup-owner'), '李经理')
+      await type(app, 'followup-content', '电话回访设备升级需求，客户计划下季度立项，预算待财务确认，先发一份升级方案。')
+      await screenshot(app, 'zh-followup-dialog-deal')
+      await (await find(app, 'followup-deal')).click()
+      const options = await app.wait(until.elementsLocated(By.css('.n-base-select-option')), 10000)
+      const labels = await app.executeScript("return [...document.querySelectorAll('.n-base-select-option')].map((o) => o.textContent.trim())")
+      assert.deepEqual(labels.sort(), ['二期扩容 · 50万 · 方案提交', '仓储管理系统 · 18.5万 · 合同谈判', '设备升级 · 12万 · 意向客户'].sort())
+      await app.actions().sendKeys('\uE00C').perform()
+      await closeFollowupWith(app, 'followup-save')
+      const [logged] = yiben(db, ['followups', 'list', '--customer', String(hx.id)])
+      assert.equal(logged.dealId, quiet)
+      await app.wait(async () => (await app.findElements(byTestId(`risk-deal-${quiet}`))).length === 0, 10000)
+      await find(app, `risk-deal-${late}`)
+    })
+
+    await step(t, () => app, 'the customer page has both the follow-ups and the deals', async () => {
+      await click(app, `risk-deal-customer-${late}`)
+      await waitForText(app, 'page-title', /华信精密制造有限公司/)
+      assert.match(await text(app, 'followups-card'), /设备升级需求/)
+      const deals = await text(app, 'customer-deals')
+      for (const name of ['仓储管理系统', '设备升级', '二期扩容']) assert.match(deals, new RegExp(name))
+      await screenshot(app, 'zh-detail-deals')
+    })
+
+    await step(t, () => app, 'settings hold every card, customers first, then follow-ups, then deals', async () => {
+      await click(app, 'nav-settings')
+      await waitForText(app, 'page-title', '设置')
+      const order = await app.executeScript(
+        `return [...document.querySelectorAll('[data-testid$="-card"]')].map((el) => el.dataset.testid)`,
+      )
+      assert.deepEqual(order, [
+        'industries-card', 'custom-fields-card', 'followup-methods-card', 'reminder-rules-card', 'deal-stages-card', 'lost-reasons-card',
+      ])
+      await screenshot(app, 'zh-settings')
+      await reveal(app, 'followup-methods-card')
+      await screenshot(app, 'zh-settings-followups')
+      await reveal(app, 'deal-stages-card')
+      await screenshot(app, 'zh-settings-deals')
+    })
+
+    await step(t, () => app, 'the sidebar: only 报表 is still coming', async () => {
+      for (const section of ['workbench', 'customers', 'deals', 'followups', 'settings']) {
+        assert.doesNotMatch(await text(app, `nav-${section}`), /即将推出/)
+      }
+      assert.match(await text(app, 'nav-reports'), /即将推出/)
+    })
+
+    await step(t, () => app, 'the same screens in English', async () => {
+      await click(app, 'lang-en')
+      await waitForText(app, 'page-title', 'Settings')
+      assert.match(await text(app, 'nav-reports'), /Soon/)
+      assert.doesNotMatch(await text(app, 'nav-deals'), /soon/i)
+      await screenshot(app, 'en-settings')
+      await reveal(app, 'followup-methods-card')
+      await screenshot(app, 'en-settings-followups')
+      await reveal(app, 'deal-stages-card')
+      await screenshot(app, 'en-settings-deals')
+      await click(app, 'nav-workbench')
+      await waitForText(app, 'page-title', 'Workbench')
+      await waitForText(app, `risk-deal-stage-${late}`, 'Negotiation')
+      assert.match(await text(app, `risk-deal-reasons-${late}`), /1 day overdue/)
+      await screenshot(app, 'en-workbench-risk')
+      await click(app, `risk-deal-log-${late}`)
+      await find(app, 'followup-dialog')
+      await content(app, 'followup-deal', /仓储管理系统 · 18.5万 · Negotiation/)
+      await screenshot(app, 'en-followup-dialog-deal')
+      await closeFollowupWith(app, 'followup-cancel')
+      await click(app, `risk-deal-customer-${late}`)
+      await find(app, 'customer-deals')
+      await find(app, 'followups-card')
+      await screenshot(app, 'en-detail-deals')
+      await click(app, 'lang-zh-CN')
+      await find(app, 'customer-deals')
     })
   } finally {
     await app.quit()

@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { By, until } from 'selenium-webdriver'
-import { byTestId, choose, click, find, screenshot, startDriver, step, text, waitForText } from './harness.mjs'
+import { byTestId, choose, click, day, find, ledgerOf, screenshot, startDriver, step, text, waitForText, yiben } from './harness.mjs'
 
 let driver
 before(async () => { driver = await startDriver() })
 after(() => driver?.stop())
-
-const cli = process.env.YIBEN_CLI ?? path.join(path.dirname(process.env.YIBEN_APP ?? ''), 'yiben')
-
-function yiben(db, args) {
-  return JSON.parse(execFileSync(cli, ['--db', db, ...args, '--json']).toString())
-}
-
-function day(offset) {
-  const d = new Date(Date.now() + offset * 86_400_000)
-  const pad = (n) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-}
 
 /** The number in a kanban column's header. */
 async function count(app, stageId) {
@@ -61,7 +47,7 @@ async function tab(app, name) {
 }
 
 test('sales funnel: drag between stages, lost with a reason, the funnel follows', async (t) => {
-  const db = path.join(driver.dataHome, 'cn.yiben.crm', 'yiben.db')
+  const db = ledgerOf(driver)
   const stages = Object.fromEntries(yiben(db, ['deals', 'stages']).map((s) => [s.code, s.id]))
   const tech = yiben(db, ['customers', 'add', '--name', '科技有限公司', '--owner', '王经理'])
   const hx = yiben(db, ['customers', 'add', '--name', '华信精密制造有限公司', '--owner', '李经理'])

@@ -1,5 +1,5 @@
 // Drives the real app binary (real Rust, real SQLite) through tauri-driver.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
@@ -14,6 +14,23 @@ mkdirSync(screenshotDir, { recursive: true })
 export const appBinary =
   process.env.YIBEN_APP ??
   path.join(process.env.CARGO_TARGET_DIR ?? path.join(here, '..', '..', 'target'), 'debug', 'yiben-desktop')
+
+/** The command-line tool next to the app binary, for seeding a ledger and reading it back. */
+const cli = process.env.YIBEN_CLI ?? path.join(path.dirname(appBinary), 'yiben')
+
+export function yiben(db, args) {
+  return JSON.parse(execFileSync(cli, ['--db', db, ...args, '--json']).toString())
+}
+
+/** The ledger the app opens under a driver's private data dir. */
+export const ledgerOf = (driver) => path.join(driver.dataHome, 'cn.yiben.crm', 'yiben.db')
+
+/** A local calendar day `offset` days from today: 2026-03-05. */
+export function day(offset) {
+  const d = new Date(Date.now() + offset * 86_400_000)
+  const pad = (n) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+}
 
 function waitForPort(port, timeoutMs = 20000) {
   const deadline = Date.now() + timeoutMs

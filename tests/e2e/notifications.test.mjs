@@ -63,8 +63,14 @@ async function expectInAppNotice(app, remindsAt, customer) {
   const body = await app.wait(until.elementLocated(By.css('[data-testid^="notice-"]')), 30_000)
   // The title (the customer) sits beside the body in the notification card.
   const card = await body.findElement(By.xpath('ancestor::div[contains(concat(" ", @class, " "), " n-notification ")][1]'))
-  assert.match(await card.getText(), new RegExp(`跟进提醒.*${customer}`))
-  assert.match(await card.getText(), /电话确认报价/)
+  // While the pop-up slides in, WebKit reports its text as empty: wait for it to settle.
+  let shown = ''
+  await app.wait(async () => {
+    shown = await card.getText()
+    return shown !== ''
+  }, 10_000).catch(() => undefined)
+  assert.match(shown, new RegExp(`跟进提醒.*${customer}`))
+  assert.match(shown, /电话确认报价/)
 }
 
 const cleanups = []
