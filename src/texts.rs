@@ -132,6 +132,7 @@ pub fn reason(code: &str, lang: Language) -> String {
         ("unknown_group", "没有这个标签组", "is not a tag group"),
         ("tag_automatic", "自动标签不能删除", "an automatic tag cannot be deleted"),
         ("same_tag", "不能与自己合并", "cannot be merged with itself"),
+        ("unknown_deal", "不是这位客户的商机", "is not one of this customer's deals"),
         ("unknown_stage", "没有这个销售阶段（见 yiben deals stages）", "is not a stage (see yiben deals stages)"),
         ("unknown_reason", "不在流失原因列表中（见 yiben deals reasons）", "is not in the lost-reason list (see yiben deals reasons)"),
         ("same_stage", "商机已在这个阶段", "is the stage the deal is already in"),

@@ -215,3 +215,22 @@ async fn the_workbench_lists_what_is_due_today_new_customers_and_deals_at_risk()
     let w = l.crm.workbench().await.unwrap();
     assert_eq!(w.deals_at_risk.iter().map(|d| d.id).collect::<Vec<_>>(), [d.id]);
 }
+
+#[tokio::test]
+async fn a_follow_up_about_a_deal_must_be_about_this_customers_deal() {
+    let l = ledger().await;
+    let a = add(&l.crm, &input("华信科技", None, None)).await;
+    let b = add(&l.crm, &input("明达贸易", None, None)).await;
+    let stage = l.crm.deal_stages().await.unwrap()[0].id;
+    let deal = |customer_id| yiben::deals::DealInput { customer_id, name: "一期".into(), amount: "10万".into(), stage_id: Some(stage), ..Default::default() };
+    let mine = l.crm.add_deal(&deal(a.id)).await.unwrap();
+    let theirs = l.crm.add_deal(&deal(b.id)).await.unwrap();
+    let about = |deal_id| FollowupInput { deal_id: Some(deal_id), ..call("沟通一期") };
+    assert_eq!(l.crm.add_followup(a.id, &about(mine.id)).await.unwrap().deal_id, Some(mine.id));
+    for wrong in [theirs.id, 999] {
+        let err = l.crm.add_followup(a.id, &about(wrong)).await.unwrap_err();
+        assert_eq!(field_errors(err), vec![("dealId".into(), "unknown_deal".into())]);
+    }
+    l.crm.delete_deal(mine.id).await.unwrap();
+    assert_eq!(field_errors(l.crm.add_followup(a.id, &about(mine.id)).await.unwrap_err()), vec![("dealId".into(), "unknown_deal".into())]);
+}

@@ -6,6 +6,7 @@
 pub mod deals;
 pub mod import;
 pub mod reminders;
+pub mod tags;
 
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};

@@ -100,6 +100,15 @@ enum BenchCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Time filtered pages and counts over tag links, and the full refresh of automatic tags and scores.
+    Tags {
+        #[arg(long, default_value_t = 1_000_000)]
+        customers: usize,
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Time finding the next of many scheduled reminders, the rules, firing delay and idle CPU.
     Reminders {
         #[arg(long, default_value_t = 10_000)]
@@ -287,6 +296,18 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             let dir = std::env::temp_dir().join(format!("yiben-bench-import-{}", std::process::id()));
             std::fs::create_dir_all(&dir).map_err(|e| fail(e.into(), false, Language::En))?;
             let report = yiben::bench::import::run(&dir, *rows).await;
+            let _ = std::fs::remove_dir_all(&dir);
+            let report = report.map_err(|e| fail(e, false, Language::En))?;
+            print!("{report}");
+            if let Some(out) = out {
+                std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;
+            }
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Tags { customers, runs, out }) => {
+            let dir = std::env::temp_dir().join(format!("yiben-bench-tags-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).map_err(|e| fail(e.into(), false, Language::En))?;
+            let report = yiben::bench::tags::run(&dir, *customers, (*runs).max(1)).await;
             let _ = std::fs::remove_dir_all(&dir);
             let report = report.map_err(|e| fail(e, false, Language::En))?;
             print!("{report}");

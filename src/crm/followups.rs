@@ -35,6 +35,16 @@ async fn live_customer(conn: &mut SqliteConnection, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// A follow-up about a deal must be about one of this customer's deals.
+async fn deal_of(conn: &mut SqliteConnection, customer_id: i64, deal_id: Option<i64>) -> Result<()> {
+    let Some(deal_id) = deal_id else { return Ok(()) };
+    let owner = crate::deals::customer_of(conn, deal_id).await?;
+    if owner != Some(customer_id) {
+        return Err(Error::invalid("dealId", "unknown_deal"));
+    }
+    Ok(())
+}
+
 impl Crm {
     pub async fn followup_methods(&self) -> Result<Vec<FollowupMethod>> {
         followups::methods(&mut *self.pool.acquire().await?).await
@@ -75,6 +85,7 @@ impl Crm {
         let mut tx = self.pool.begin().await?;
         live_customer(&mut tx, customer_id).await?;
         let parsed = NewFollowup::parse(input, &followups::methods(&mut tx).await?, now)?;
+        deal_of(&mut tx, customer_id, parsed.deal_id).await?;
         let id = followups::insert(&mut tx, customer_id, &parsed, &self.ids.next_uid(now), now).await?;
         self.after_followup_write(&mut tx, customer_id, id, &parsed, now).await?;
         let followup = followups::get(&mut tx, id).await?;
@@ -87,6 +98,7 @@ impl Crm {
         let mut tx = self.pool.begin().await?;
         let before = followups::get(&mut tx, id).await?;
         let parsed = NewFollowup::parse(input, &followups::methods(&mut tx).await?, now)?;
+        deal_of(&mut tx, before.customer_id, parsed.deal_id).await?;
         followups::update(&mut tx, id, &parsed, now).await?;
         if parsed.next.is_none() {
             sqlx::query("DELETE FROM reminders WHERE followup_id = ? AND rule = 'next_step'").bind(id).execute(&mut *tx).await?;

@@ -430,3 +430,8 @@ pub fn weighted_fen(rows: &[&Summary], stage_probability: i64) -> i64 {
         .sum();
     ((weight + 50) / 100) as i64
 }
+
+/// The customer a live deal belongs to; `None` for a deal that is gone or never was.
+pub async fn customer_of(conn: &mut SqliteConnection, deal_id: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT customer_id FROM deals WHERE id = ? AND deleted_at IS NULL").bind(deal_id).fetch_optional(conn).await?)
+}
