@@ -66,11 +66,20 @@ pub fn check(expr: &Expr, names: &Names) -> Result<(), FilterError> {
 /// Pushes ` AND (<condition>)`. Call [`check`] first: unknown names here match nothing.
 pub fn push(qb: &mut QueryBuilder<Sqlite>, expr: &Expr, names: &Names) {
     qb.push(" AND (");
-    node(qb, expr, names);
+    let driver = std::cell::Cell::new(false);
+    node(qb, expr, &Ctx { names, driver: &driver });
     qb.push(")");
 }
 
-fn node(qb: &mut QueryBuilder<Sqlite>, expr: &Expr, names: &Names) {
+/// Only one tag term may offer its customer list to the planner as an index on `c.id`: two
+/// such terms on the same column made SQLite 3.51 loop over one list inside the other
+/// (a count of two tags took 20 s at 100k customers). The others are probed (`+c.id`).
+struct Ctx<'a> {
+    names: &'a Names,
+    driver: &'a std::cell::Cell<bool>,
+}
+
+fn node(qb: &mut QueryBuilder<Sqlite>, expr: &Expr, ctx: &Ctx) {
     match expr {
         Expr::And { items } | Expr::Or { items } => {
             let joiner = if matches!(expr, Expr::And { .. }) { " AND " } else { " OR " };
@@ -79,17 +88,17 @@ fn node(qb: &mut QueryBuilder<Sqlite>, expr: &Expr, names: &Names) {
                 if i > 0 {
                     qb.push(joiner);
                 }
-                node(qb, item, names);
+                node(qb, item, ctx);
             }
             qb.push(")");
         }
         Expr::Not { item } => {
             // A missing value is "not X" too: NOT over a NULL comparison would drop the row.
             qb.push("NOT coalesce((");
-            node(qb, item, names);
+            node(qb, item, ctx);
             qb.push("), 0)");
         }
-        Expr::Term { key, op, value, .. } => term(qb, key, *op, value, names),
+        Expr::Term { key, op, value, .. } => term(qb, key, *op, value, ctx),
     }
 }
 
@@ -110,13 +119,14 @@ fn compare(op: Op) -> &'static str {
     }
 }
 
-fn term(qb: &mut QueryBuilder<Sqlite>, key: &str, op: Op, value: &str, names: &Names) {
+fn term(qb: &mut QueryBuilder<Sqlite>, key: &str, op: Op, value: &str, ctx: &Ctx) {
+    let names = ctx.names;
     let numeric = matches!(Key::parse(key), Some(Key::Employees | Key::Score | Key::Revenue | Key::Amount | Key::Created | Key::LastFollowup))
         || names.field(key).is_some_and(|f| matches!(f.kind, CustomFieldKind::Number | CustomFieldKind::Money | CustomFieldKind::Date));
     if op == Op::Not && !numeric {
         // "Is not X" holds for a customer without any value too; a bare NOT over NULL would not.
         qb.push("NOT coalesce((");
-        term(qb, key, Op::Is, value, names);
+        term(qb, key, Op::Is, value, ctx);
         qb.push("), 0)");
         return;
     }
@@ -124,7 +134,8 @@ fn term(qb: &mut QueryBuilder<Sqlite>, key: &str, op: Op, value: &str, names: &N
         Some(Key::Tag) => {
             let id = names.tags.iter().find(|(name, _)| name == value).map(|(_, id)| *id).unwrap_or(-1);
             negate(qb, op);
-            qb.push("c.id IN (SELECT customer_id FROM customer_tags WHERE tag_id = ").push_bind(id).push(")");
+            let column = if ctx.driver.replace(true) { "+c.id" } else { "c.id" };
+            qb.push(column).push(" IN (SELECT customer_id FROM customer_tags WHERE tag_id = ").push_bind(id).push(")");
         }
         Some(Key::Industry) => {
             negate(qb, op);
