@@ -50,6 +50,8 @@ pub fn field_label(field: &str, lang: Language) -> String {
         ("filter.at", "出错位置（从第 0 个字符数起）", "at character (from 0)"),
         ("color", "颜色", "colour"),
         ("group", "标签组", "tag group"),
+        ("aMin", "A 级最低分", "lowest A score"),
+        ("bMin", "B 级最低分", "lowest B score"),
         ("quietHours", "免打扰时段", "quiet hours"),
         ("status", "状态", "status"),
         ("days", "天数", "days"),

@@ -103,7 +103,8 @@ async fn cadence_follows_the_grade_and_its_switch() {
     l.clock.set(t0() + Duration::days(14));
     assert_eq!(due(&l).await.iter().map(|r| r.customer_id).collect::<Vec<_>>(), [a.id, b.id], "B: every two weeks");
     l.clock.set(t0() + Duration::days(30));
-    assert_eq!(due(&l).await.len(), 3, "C: monthly");
+    // C monthly; the customer without a typed grade is graded by its value score (0: C).
+    assert_eq!(due(&l).await.len(), 4, "C: monthly");
     // Switching grade B off withdraws B's reminder, which was listed but not yet announced.
     let mut settings = l.crm.reminder_settings().await.unwrap();
     settings.rules.iter_mut().filter(|r| r.kind == RuleKind::CadenceB).for_each(|r| r.enabled = false);

@@ -282,3 +282,19 @@ async fn the_value_score_on_a_hand_computed_example() {
     let s = l.crm.customer_score(nobody).await.unwrap();
     assert_eq!((s.score, s.recency_days, s.r, s.f, s.m), (0, None, 1, 1, 1));
 }
+
+#[tokio::test]
+async fn abc_grades_follow_the_score_thresholds_unless_typed() {
+    let l = ledger().await;
+    let typed = add(&l.crm, &CustomerInput { grade: Some("B类".into()), ..input("甲公司", None, None) }).await.id;
+    let scored = add(&l.crm, &input("乙公司", None, None)).await.id;
+    assert_eq!(l.crm.customer_score(typed).await.unwrap().grade.as_deref(), Some("B"));
+    assert_eq!(l.crm.customer_score(scored).await.unwrap().grade.as_deref(), Some("C"), "score 0");
+    assert_eq!(names(&l, "grade:C").await, ["乙公司"]);
+    l.crm.set_grading(yiben::tags::grading::Grading { a_min: 50, b_min: 0 }).await.unwrap();
+    assert_eq!(l.crm.customer_score(scored).await.unwrap().grade.as_deref(), Some("B"));
+    assert_eq!(names(&l, "grade:B").await, ["乙公司", "甲公司"]);
+    let err = l.crm.set_grading(yiben::tags::grading::Grading { a_min: 40, b_min: 60 }).await.unwrap_err();
+    assert_eq!(err.fields()["bMin"], "out_of_range");
+    assert_eq!(l.crm.grading().await.unwrap().a_min, 50, "nothing half-saved");
+}

@@ -114,6 +114,8 @@ pub fn run() {
             tag_commands::segment_rename,
             tag_commands::segment_delete,
             tag_commands::customer_score,
+            tag_commands::grading_get,
+            tag_commands::grading_set,
             deal_commands::deals_add,
             deal_commands::deals_update,
             deal_commands::deals_move,

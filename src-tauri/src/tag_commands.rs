@@ -84,3 +84,13 @@ pub async fn segment_delete(crm: State<'_, Crm>, id: i64) -> Result<()> {
 pub async fn customer_score(crm: State<'_, Crm>, customer_id: i64) -> Result<ScoreDetail> {
     crm.customer_score(customer_id).await
 }
+
+#[tauri::command]
+pub async fn grading_get(crm: State<'_, Crm>) -> Result<yiben::tags::grading::Grading> {
+    crm.grading().await
+}
+
+#[tauri::command]
+pub async fn grading_set(crm: State<'_, Crm>, grading: yiben::tags::grading::Grading) -> Result<yiben::tags::grading::Grading> {
+    crm.set_grading(grading).await
+}

@@ -141,11 +141,12 @@ impl Crm {
     /// automatic tags and value score follow.
     pub(crate) async fn rerun_rules(&self, conn: &mut SqliteConnection, customer_id: i64, now: DateTime<Utc>) -> Result<()> {
         let settings = reminders::load_settings(conn).await?;
+        // The score first: an earned grade sets the contact cadence.
+        tags::score::refresh(conn, now, tags::auto::Scope::Customer(customer_id)).await?;
+        tags::auto::refresh(conn, &settings, now, tags::auto::Scope::Customer(customer_id)).await?;
         let scope = rules::Scope::Customer(customer_id);
         rules::withdraw_pending(conn, scope).await?;
         rules::run(conn, &settings, now, self.zone, scope).await?;
-        tags::auto::refresh(conn, &settings, now, tags::auto::Scope::Customer(customer_id)).await?;
-        tags::score::refresh(conn, now, tags::auto::Scope::Customer(customer_id)).await?;
         Ok(())
     }
 }

@@ -195,9 +195,29 @@ impl Crm {
         let mut tx = self.pool.begin().await?;
         crate::customers::get(&mut tx, customer_id).await?;
         tags::score::refresh(&mut tx, now, auto::Scope::Customer(customer_id)).await?;
-        let detail = tags::score::detail(&mut tx, customer_id).await?;
+        let mut detail = tags::score::detail(&mut tx, customer_id).await?.ok_or(Error::NotFound { entity: "customer", id: customer_id.to_string() })?;
+        let grading = tags::grading::load(&mut tx).await?;
+        let typed = crate::customers::get(&mut tx, customer_id).await?.grade;
+        let letter = typed.and_then(|g| g.trim().chars().next()).map(|c| c.to_ascii_uppercase()).filter(|c| "ABC".contains(*c));
+        detail.grade = Some(letter.map(String::from).unwrap_or_else(|| grading.grade(detail.score).to_owned()));
         tx.commit().await?;
-        detail.ok_or(Error::NotFound { entity: "customer", id: customer_id.to_string() })
+        Ok(detail)
+    }
+
+    pub async fn grading(&self) -> Result<tags::grading::Grading> {
+        tags::grading::load(&mut *self.pool.acquire().await?).await
+    }
+
+    /// New ABC thresholds; cadence reminders not yet announced follow them.
+    pub async fn set_grading(&self, value: tags::grading::Grading) -> Result<tags::grading::Grading> {
+        let now = self.now();
+        let mut tx = self.pool.begin().await?;
+        let saved = tags::grading::save(&mut tx, value, now).await?;
+        let settings = reminders::load_settings(&mut tx).await?;
+        reminders::rules::withdraw_pending(&mut tx, reminders::rules::Scope::All).await?;
+        reminders::rules::run(&mut tx, &settings, now, self.zone, reminders::rules::Scope::All).await?;
+        tx.commit().await?;
+        Ok(saved)
     }
 
     /// Recomputes every automatic tag and score over the whole ledger.

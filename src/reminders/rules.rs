@@ -65,6 +65,7 @@ pub async fn run(conn: &mut SqliteConnection, settings: &ReminderSettings, now: 
     }
 
     // The basis of "no contact since" is the last follow-up, or the day the customer arrived.
+    let effective = crate::tags::grading::load(conn).await?.effective_sql();
     for (kind, rule_name, grade) in [
         (RuleKind::Dormant, "dormant", None),
         (RuleKind::CadenceA, "cadence", Some("A")),
@@ -73,7 +74,7 @@ pub async fn run(conn: &mut SqliteConnection, settings: &ReminderSettings, now: 
     ] {
         let Some(rule) = settings.active(kind) else { continue };
         let grade_filter = match grade {
-            Some(g) => format!("AND upper(substr(trim(c.grade), 1, 1)) = '{g}'"),
+            Some(g) => format!("AND {effective} = '{g}'"),
             None => String::new(),
         };
         let sql = format!(

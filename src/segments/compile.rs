@@ -17,6 +17,7 @@ pub struct Names {
     pub fields: Vec<CustomField>,
     pub now: DateTime<Utc>,
     pub zone: Zone,
+    pub grading: crate::tags::grading::Grading,
 }
 
 impl Names {
@@ -150,7 +151,8 @@ fn term(qb: &mut QueryBuilder<Sqlite>, key: &str, op: Op, value: &str, ctx: &Ctx
         Some(Key::Grade) => {
             negate(qb, op);
             if value.chars().count() == 1 {
-                qb.push("upper(substr(trim(c.grade), 1, 1)) = ").push_bind(value.to_uppercase());
+                // A, B, C: the grade typed, else the one the score earns.
+                qb.push(names.grading.effective_sql()).push(" = ").push_bind(value.to_uppercase());
             } else {
                 qb.push("c.grade = ").push_bind(value.to_owned());
             }

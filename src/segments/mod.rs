@@ -236,7 +236,8 @@ pub async fn prepare(conn: &mut SqliteConnection, text: Option<&str>, now: DateT
     let Some(expr) = parse_filter(text.unwrap_or_default())? else { return Ok(None) };
     let tags = sqlx::query_as::<_, (String, i64)>("SELECT name, id FROM tags").fetch_all(&mut *conn).await?;
     let fields = crate::custom_fields::list(conn).await?;
-    let names = compile::Names { tags, fields, now, zone };
+    let grading = crate::tags::grading::load(conn).await?;
+    let names = compile::Names { tags, fields, now, zone, grading };
     compile::check(&expr, &names).map_err(invalid)?;
     Ok(Some(Compiled { expr, names }))
 }

@@ -3,6 +3,7 @@
 //! set by hand is never taken away.
 
 pub mod auto;
+pub mod grading;
 pub mod score;
 
 use serde::{Deserialize, Serialize};

@@ -45,6 +45,9 @@ pub struct ScoreDetail {
     pub funnel: i64,
     /// Each factor's points, in the order recency, frequency, monetary, engagement, funnel.
     pub points: Vec<i64>,
+    /// A, B or C by the grading thresholds (设置); a grade typed on the customer wins.
+    #[serde(default)]
+    pub grade: Option<String>,
 }
 
 pub async fn refresh(conn: &mut SqliteConnection, now: DateTime<Utc>, scope: Scope) -> Result<u64> {

@@ -24,4 +24,8 @@ funnel: bigint,
 /**
  * Each factor's points, in the order recency, frequency, monetary, engagement, funnel.
  */
-points: Array<bigint>, };
+points: Array<bigint>, 
+/**
+ * A, B or C by the grading thresholds (设置); a grade typed on the customer wins.
+ */
+grade: string | null, };
