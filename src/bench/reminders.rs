@@ -24,7 +24,7 @@ pub async fn run(dir: &std::path::Path, customers: usize, reminders: usize, runs
     scatter(&mut bare, customers, reminders).await?;
 
     let mut out = String::new();
-    writeln!(out, "## Reminders: {reminders} scheduled over {customers} customers\n").ok();
+    writeln!(out, "### Core: reminders ({reminders} scheduled over {customers} customers, {runs} runs per query)\n").ok();
     writeln!(out, "| Case | Yiben p50 | Yiben p95 | bare sqlx p95 | ratio | target |").ok();
     writeln!(out, "|---|---|---|---|---|---|").ok();
     let ours = time_runs(runs, || async { crm.next_reminder_at().await.map(|_| ()) }).await?;
