@@ -221,3 +221,34 @@ export const dealsApi = {
   settings: () => call<DealSettings>('deal_settings_get'),
   setSettings: (settings: DealSettings) => call<null>('deal_settings_set', { settings }),
 }
+
+// Tags, filters, saved segments and the value score.
+import type { FilterSummary } from './bindings/FilterSummary'
+import type { ScoreDetail } from './bindings/ScoreDetail'
+import type { Segment } from './bindings/Segment'
+import type { Tag } from './bindings/Tag'
+import type { TagGroup } from './bindings/TagGroup'
+import type { TagTarget } from './bindings/TagTarget'
+
+export type { FilterSummary, ScoreDetail, Segment, Tag, TagGroup, TagTarget }
+
+export const tagsApi = {
+  groups: () => call<TagGroup[]>('tag_groups_list'),
+  addGroup: (name: string) => call<TagGroup>('tag_group_add', { name }),
+  list: () => call<Tag[]>('tags_list'),
+  /** `group` is the group's id, code or name. */
+  add: (name: string, group: string, color: string) => call<Tag>('tag_add', { name, group, color }),
+  update: (id: number, name: string, groupId: number, color: string) => call<Tag>('tag_update', { id, name, groupId, color }),
+  merge: (from: number, into: number) => call<Tag>('tag_merge', { from, into }),
+  remove: (id: number) => call<null>('tag_delete', { id }),
+  /** Answers how many customer–tag links changed. */
+  apply: (target: TagTarget, add: number[], remove: number[]) => call<number>('customers_tag', { target, add, remove }),
+  /** A customer's tags as [tag id, set by a rule]. */
+  ofCustomer: (customerId: number) => call<[number, boolean][]>('customer_tags', { customerId }),
+  describe: (filter: string) => call<FilterSummary>('filter_describe', { filter }),
+  segments: (withCounts: boolean) => call<Segment[]>('segments_list', { withCounts }),
+  saveSegment: (name: string, filter: string) => call<Segment>('segment_save', { name, filter }),
+  renameSegment: (id: number, name: string) => call<Segment>('segment_rename', { id, name }),
+  deleteSegment: (id: number) => call<null>('segment_delete', { id }),
+  score: (customerId: number) => call<ScoreDetail>('customer_score', { customerId }),
+}

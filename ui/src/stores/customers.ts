@@ -14,10 +14,13 @@ export const useCustomersStore = defineStore('customers', () => {
   const loaded = ref(false)
   const search = ref('')
   const industries = ref<string[]>([])
+  /** The filter language text (tags, fields, AND/OR/NOT); empty for none. */
+  const filter = ref('')
   const sort = ref<CustomerSort>({ field: 'updated', desc: true })
   // Answers to an older query are dropped: typing fast must not show stale rows.
   let generation = 0
 
+  /** The query behind the list as it stands: what bulk tagging and the export apply to. */
   function query(cursor: string | null): ListQuery {
     return {
       limit: PAGE_SIZE,
@@ -25,6 +28,7 @@ export const useCustomersStore = defineStore('customers', () => {
       // Counting walks every match: only the first page asks for it.
       withTotal: cursor === null,
       search: search.value.trim() || undefined,
+      filter: filter.value.trim() || undefined,
       filters: { industry: industries.value, custom: {} },
       sort: sort.value,
       scope: 'live',
@@ -60,5 +64,5 @@ export const useCustomersStore = defineStore('customers', () => {
     }
   }
 
-  return { items, total, nextCursor, loading, loaded, search, industries, sort, reload, loadMore }
+  return { items, total, nextCursor, loading, loaded, search, industries, filter, sort, query, reload, loadMore }
 })

@@ -1,0 +1,263 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { By, until } from 'selenium-webdriver'
+import {
+  byTestId, choose, click, find, ledgerOf, screenshot, startDriver, step, text, type, waitForText, yiben,
+} from './harness.mjs'
+
+let driver
+before(async () => { driver = await startDriver() })
+after(() => driver?.stop())
+
+/** Ticks a customer's row checkbox in the list. */
+async function tick(app, name) {
+  const row = await app.wait(
+    until.elementLocated(By.xpath(`//tr[.//*[@data-testid='customer-row-name' and text()='${name}']]`)),
+    10000,
+  )
+  await (await row.findElement(By.css('.n-data-table-td--selection .n-checkbox'))).click()
+}
+
+/** The chips' texts in a customer's row. */
+async function rowTags(app, name) {
+  const row = await app.findElement(By.xpath(`//tr[.//*[@data-testid='customer-row-name' and text()='${name}']]`))
+  const chips = await row.findElements(By.css('[data-testid^="tag-chip-"]'))
+  return Promise.all(chips.map((c) => c.getText()))
+}
+
+/** Waits until a row carries these tags (the automatic ones may come and go beside them) and not those. */
+async function waitForRowTags(app, name, expected, absent = []) {
+  let last
+  await app.wait(async () => {
+    last = await rowTags(app, name).catch(() => null)
+    return last !== null && expected.every((tag) => last.includes(tag)) && absent.every((tag) => !last.includes(tag))
+  }, 10000).catch(() => { throw new Error(`${name} showed ${JSON.stringify(last)}, expected ${JSON.stringify(expected)} without ${JSON.stringify(absent)}`) })
+}
+
+async function sorted(app, expected) {
+  let last
+  await app.wait(async () => {
+    try {
+      const cells = await app.findElements(byTestId('customer-row-name'))
+      last = (await Promise.all(cells.map((c) => c.getText()))).sort()
+    } catch {
+      // A row re-rendered under the read.
+      return false
+    }
+    return JSON.stringify(last) === JSON.stringify([...expected].sort())
+  }, 10000).catch(() => { throw new Error(`rows were ${JSON.stringify(last)}, expected ${JSON.stringify(expected)}`) })
+}
+
+/** Chooses in a filterable select by typing: long lists render only the options in view. */
+async function pick(app, id, optionText) {
+  // A drawer or dialog still sliding in refuses input for a moment.
+  await app.wait(async () => {
+    try {
+      const select = await find(app, id)
+      await select.click()
+      await (await select.findElement(By.css('input'))).sendKeys(optionText)
+      return true
+    } catch (err) {
+      if (!['ElementNotInteractableError', 'ElementClickInterceptedError', 'StaleElementReferenceError'].includes(err?.name)) throw err
+      await app.sleep(150)
+      return false
+    }
+  }, 5000, `${id} never took input`)
+  // Menus of selects used before stay in the page, hidden: take the one on screen.
+  const xpath = By.xpath(`//div[contains(@class,'n-base-select-option') and normalize-space(.)='${optionText}']`)
+  let option
+  await app.wait(async () => {
+    for (const el of await app.findElements(xpath)) {
+      if (await el.isDisplayed().catch(() => false)) {
+        option = el
+        return true
+      }
+    }
+    return false
+  }, 10000, `no option ${optionText} on screen`)
+  await option.click()
+}
+
+/** Closes a multiple select's menu by clicking the dialog's title, outside the menu. */
+async function closeMenu(app, dialogId) {
+  await (await app.findElement(By.css(`[data-testid="${dialogId}"] .n-card-header__main`))).click()
+  await app.sleep(300)
+}
+
+async function noMask(app) {
+  await app.wait(async () => (await app.findElements(By.css('.n-modal-mask'))).length === 0, 10000)
+}
+
+test('tags, filters, segments and the value score', async (t) => {
+  const db = ledgerOf(driver)
+  const make = yiben(db, ['tags', 'add', '制造业', '--group', 'needs', '--color', '#1d6fd8'])
+  const key = yiben(db, ['tags', 'add', '重点客户', '--group', 'grade', '--color', '#d03050'])
+  const hx = yiben(db, ['customers', 'add', '--name', '华信精密制造有限公司', '--owner', '王经理'])
+  const ht = yiben(db, ['customers', 'add', '--name', '恒通机械有限公司', '--owner', '李经理'])
+  const lh = yiben(db, ['customers', 'add', '--name', '蓝海贸易有限公司', '--owner', '王经理'])
+  const yj = yiben(db, ['customers', 'add', '--name', '远景软件有限公司', '--owner', '李经理'])
+  yiben(db, ['customers', 'tag', String(lh.id), '--add', '重点客户'])
+  // Contact scores them: recency, frequency and the customer's answer.
+  for (const c of [hx, ht]) {
+    yiben(db, ['followups', 'add', '--customer', String(c.id), '--method', '电话', '--content', '沟通需求', '--feedback', '有兴趣'])
+  }
+  const hxScore = yiben(db, ['customers', 'score', String(hx.id)])
+
+  const app = await driver.session()
+  try {
+    await step(t, () => app, 'the list shows the value score and no tags yet', async () => {
+      await click(app, 'nav-customers')
+      await sorted(app, ['华信精密制造有限公司', '恒通机械有限公司', '蓝海贸易有限公司', '远景软件有限公司'])
+      const row = await app.findElement(By.xpath(`//tr[.//*[@data-testid='customer-row-name' and text()='华信精密制造有限公司']]`))
+      assert.equal(await (await row.findElement(byTestId('cell-valueScore'))).getText(), String(hxScore.score))
+      await waitForRowTags(app, '蓝海贸易有限公司', ['重点客户'])
+    })
+
+    await step(t, () => app, 'tagging a selection puts the chips on those rows', async () => {
+      await tick(app, '华信精密制造有限公司')
+      await tick(app, '恒通机械有限公司')
+      await waitForText(app, 'bulk-selected', '已选 2 位客户')
+      await click(app, 'bulk-add')
+      await pick(app, 'bulk-tag-pick', '制造业')
+      await waitForText(app, 'bulk-tag-count', /2 位客户/)
+      await closeMenu(app, 'bulk-tag-dialog')
+      await click(app, 'bulk-tag-confirm')
+      await noMask(app)
+      await waitForRowTags(app, '华信精密制造有限公司', ['制造业'])
+      await waitForRowTags(app, '恒通机械有限公司', ['制造业'])
+      await waitForRowTags(app, '远景软件有限公司', [], ['制造业'])
+    })
+
+    await step(t, () => app, 'a quick tag chip filters the list and clears again', async () => {
+      await click(app, `quick-tag-${make.id}`)
+      await sorted(app, ['华信精密制造有限公司', '恒通机械有限公司'])
+      await waitForText(app, 'applied-summary', '标签是「制造业」')
+      await click(app, `quick-tag-${make.id}`)
+      await sorted(app, ['华信精密制造有限公司', '恒通机械有限公司', '蓝海贸易有限公司', '远景软件有限公司'])
+    })
+
+    await step(t, () => app, 'the builder makes an AND / OR / NOT filter and reads it back', async () => {
+      await click(app, 'open-filter')
+      await pick(app, 'filter-value-0', '制造业')
+      await click(app, 'filter-add-row')
+      await choose(app, 'filter-key-1', '名称')
+      await click(app, 'filter-not-1')
+      await type(app, 'filter-value-1', '恒通')
+      await click(app, 'filter-add-row')
+      await choose(app, 'filter-join-2', '或')
+      await pick(app, 'filter-value-2', '重点客户')
+      await waitForText(app, 'filter-summary', '筛选：（标签是「制造业」 且 不满足（名称是「恒通」）） 或 标签是「重点客户」')
+      await screenshot(app, 'zh-tags-builder')
+      await click(app, 'filter-apply')
+      await sorted(app, ['华信精密制造有限公司', '蓝海贸易有限公司'])
+      await waitForText(app, 'applied-summary', /重点客户/)
+    })
+
+    await step(t, () => app, 'in text mode a mistake is shown at its place, and the fixed filter applies', async () => {
+      await click(app, 'filter-edit')
+      await click(app, 'filter-advanced')
+      await type(app, 'filter-text', '标签:制造业 且 (名称:恒通')
+      await waitForText(app, 'filter-error', '第 10 个字符处：括号没有闭合')
+      assert.equal(await text(app, 'filter-error-char'), '(')
+      assert.equal(await (await find(app, 'filter-apply')).getAttribute('disabled'), 'true')
+      await screenshot(app, 'zh-tags-filter-error')
+      await type(app, 'filter-text', '标签:制造业 且 非 名称:华信')
+      await waitForText(app, 'filter-summary', /标签是「制造业」 且 不满足（名称是「华信」）/)
+      await click(app, 'filter-apply')
+      await sorted(app, ['恒通机械有限公司'])
+    })
+
+    let segment
+    await step(t, () => app, 'the filter saved as a segment appears in the sidebar with its count', async () => {
+      await click(app, 'filter-reset')
+      await sorted(app, ['华信精密制造有限公司', '恒通机械有限公司', '蓝海贸易有限公司', '远景软件有限公司'])
+      await click(app, `quick-tag-${make.id}`)
+      await sorted(app, ['华信精密制造有限公司', '恒通机械有限公司'])
+      await click(app, 'segment-save')
+      await type(app, 'segment-name', '制造业客户')
+      await click(app, 'segment-confirm')
+      await noMask(app)
+      ;[segment] = yiben(db, ['segments', 'list'])
+      assert.equal(segment.name, '制造业客户')
+      await waitForText(app, `segment-count-${segment.id}`, '2')
+      await waitForText(app, 'active-segment', '分群 · 制造业客户')
+      await screenshot(app, 'zh-tags-list')
+    })
+
+    await step(t, () => app, 'the whole filtered list can be tagged at once', async () => {
+      await click(app, 'bulk-add-all')
+      await pick(app, 'bulk-tag-pick', '展会')
+      await waitForText(app, 'bulk-tag-count', /2 位客户/)
+      await closeMenu(app, 'bulk-tag-dialog')
+      await click(app, 'bulk-tag-confirm')
+      await noMask(app)
+      await waitForRowTags(app, '华信精密制造有限公司', ['制造业', '展会'])
+      await waitForRowTags(app, '恒通机械有限公司', ['制造业', '展会'])
+    })
+
+    await step(t, () => app, 'leaving the segment for 客户 shows everyone; clicking it opens it again', async () => {
+      await click(app, 'nav-customers')
+      await sorted(app, ['华信精密制造有限公司', '恒通机械有限公司', '蓝海贸易有限公司', '远景软件有限公司'])
+      await click(app, `segment-${segment.id}`)
+      await sorted(app, ['华信精密制造有限公司', '恒通机械有限公司'])
+    })
+
+    await step(t, () => app, 'tagging one more customer on its page moves the segment count; the score is explained', async () => {
+      await click(app, 'nav-customers')
+      await sorted(app, ['华信精密制造有限公司', '恒通机械有限公司', '蓝海贸易有限公司', '远景软件有限公司'])
+      await (await app.findElement(By.xpath(`//*[@data-testid='customer-row-name' and text()='远景软件有限公司']`))).click()
+      await waitForText(app, 'page-title', '远景软件有限公司')
+      await pick(app, 'customer-tag-pick', '制造业')
+      await click(app, 'customer-tag-add')
+      await waitForText(app, 'customer-tags', /制造业/)
+      await waitForText(app, `segment-count-${segment.id}`, '3')
+      await waitForText(app, 'value-score', /^\d+$/)
+      await waitForText(app, 'score-recency', /从未联系/)
+      await (await find(app, 'value-score-card')).getText()
+      await click(app, 'back')
+      await (await app.wait(until.elementLocated(By.xpath(`//*[@data-testid='customer-row-name' and text()='华信精密制造有限公司']`)), 10000)).click()
+      await waitForText(app, 'value-score', String(hxScore.score))
+      await waitForText(app, 'value-score-explain', /分数主要来自/)
+      await screenshot(app, 'zh-tags-detail')
+    })
+
+    await step(t, () => app, 'settings: the tags card asks before deleting a tag in use', async () => {
+      await click(app, 'nav-settings')
+      await waitForText(app, `tag-count-${make.id}`, '3 位客户')
+      await find(app, 'tag-auto-badge')
+      await app.executeScript(`document.querySelector('[data-testid="tags-card"]').scrollIntoView()`)
+      await screenshot(app, 'zh-tags-settings')
+      await click(app, `tag-delete-${key.id}`)
+      const confirm = await app.wait(until.elementLocated(By.css('.n-dialog')), 5000)
+      await app.wait(async () => /1 位客户正在使用，确定删除？/.test(await confirm.getText()), 5000, 'the count is asked about')
+      await (await confirm.findElement(By.xpath(`.//button[contains(., '取消')]`))).click()
+      await app.wait(until.stalenessOf(confirm), 5000)
+    })
+
+    await step(t, () => app, 'in English: list, builder, sidebar, detail and settings', async () => {
+      await click(app, 'lang-en')
+      await waitForText(app, 'page-title', 'Settings')
+      await app.executeScript(`document.querySelector('[data-testid="tags-card"]').scrollIntoView()`)
+      await screenshot(app, 'en-tags-settings')
+      await click(app, `segment-${segment.id}`)
+      await sorted(app, ['华信精密制造有限公司', '恒通机械有限公司', '远景软件有限公司'])
+      await waitForText(app, 'applied-summary', 'tag is "制造业"')
+      await screenshot(app, 'en-tags-list')
+      await click(app, 'filter-edit')
+      await click(app, 'filter-add-row')
+      await choose(app, 'filter-key-1', 'Last follow-up')
+      await choose(app, 'filter-op-1', 'more than')
+      await type(app, 'filter-value-1', '90d')
+      await waitForText(app, 'filter-summary', /last follow-up more than 90d ago/)
+      await screenshot(app, 'en-tags-builder')
+      await click(app, 'filter-apply')
+      await sorted(app, ['远景软件有限公司'])
+      await (await app.findElement(By.xpath(`//*[@data-testid='customer-row-name' and text()='远景软件有限公司']`))).click()
+      await waitForText(app, 'score-recency', /Never contacted/)
+      await screenshot(app, 'en-tags-detail')
+      await click(app, 'lang-zh-CN')
+    })
+  } finally {
+    await app.quit()
+  }
+})
