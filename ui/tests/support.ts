@@ -32,6 +32,7 @@ export async function mountWith(component: Component, props: Record<string, unkn
     routes: [
       { path: '/', name: 'home', component: stub },
       { path: '/workbench', name: 'workbench', component: stub },
+      { path: '/customers', name: 'customers', component: stub },
       { path: '/customers/:id', name: 'customer', component: stub },
     ],
   })
