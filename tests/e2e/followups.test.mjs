@@ -225,8 +225,15 @@ test('follow-ups: log with a next step, the 工作台, snooze, done, the custome
     await step(t, () => app, 'done takes the reminder off the 工作台', async () => {
       await click(app, 'nav-workbench')
       await waitForText(app, 'page-title', '工作台')
-      await click(app, `reminder-done-${reminder}`)
-      await app.wait(async () => (await app.findElements(byTestId(`reminder-${reminder}`))).length === 0, 10000)
+      // The 工作台 reloads its lists on arrival; a click that lands on the list being replaced
+      // is lost, so click again until the reminder is gone (a second "done" is answered
+      // with "already handled" and a refresh).
+      const gone = async () => (await app.findElements(byTestId(`reminder-${reminder}`))).length === 0
+      for (let attempt = 0; attempt < 3 && !(await gone()); attempt++) {
+        await click(app, `reminder-done-${reminder}`).catch(() => undefined)
+        await app.wait(gone, 4000).catch(() => undefined)
+      }
+      assert.ok(await gone(), 'the reminder left the 工作台')
       await find(app, 'workbench-due-empty')
     })
 
@@ -309,7 +316,7 @@ test('deals at risk on the 工作台: why, a follow-up about the deal, the custo
         `return [...document.querySelectorAll('[data-testid$="-card"]')].map((el) => el.dataset.testid)`,
       )
       assert.deepEqual(order, [
-        'industries-card', 'custom-fields-card', 'followup-methods-card', 'reminder-rules-card', 'deal-stages-card', 'lost-reasons-card',
+        'industries-card', 'custom-fields-card', 'tags-card', 'followup-methods-card', 'reminder-rules-card', 'deal-stages-card', 'lost-reasons-card',
       ])
       await screenshot(app, 'zh-settings')
       await reveal(app, 'followup-methods-card')
