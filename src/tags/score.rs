@@ -27,23 +27,31 @@ const DAY: i64 = 86_400_000;
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ScoreDetail {
+    #[ts(type = "number")]
     pub score: i64,
     /// Days since the last contact; absent: never.
     #[ts(type = "number | null")]
     pub recency_days: Option<i64>,
+    #[ts(type = "number")]
     pub r: i64,
+    #[ts(type = "number")]
     pub f: i64,
+    #[ts(type = "number")]
     pub m: i64,
     /// Follow-ups and new deals in the last 180 days.
+    #[ts(type = "number")]
     pub touches: i64,
     /// Won amount in fen.
     #[ts(type = "number")]
     pub won_fen: i64,
     /// 0–100: the share of recent follow-ups the customer answered.
+    #[ts(type = "number")]
     pub engagement: i64,
     /// 0–100.
+    #[ts(type = "number")]
     pub funnel: i64,
     /// Each factor's points, in the order recency, frequency, monetary, engagement, funnel.
+    #[ts(type = "number[]")]
     pub points: Vec<i64>,
     /// A, B or C by the grading thresholds (设置); a grade typed on the customer wins.
     #[serde(default)]

@@ -5,7 +5,7 @@
  */
 export type FilterError = { at: number, 
 /**
- * `unexpected_end`, `unexpected_token`, `unclosed_paren`, `empty_value`, `unknown_key`,
- * `unknown_tag`, `value_invalid`, `operator_invalid`.
+ * `unexpected_end`, `unexpected_token`, `unclosed_paren`, `unclosed_quote`, `empty_value`,
+ * `operator_missing`, `operator_invalid`, `unknown_key`, `unknown_tag`, `value_invalid`.
  */
 code: string, };
