@@ -298,3 +298,17 @@ async fn abc_grades_follow_the_score_thresholds_unless_typed() {
     assert_eq!(err.fields()["bMin"], "out_of_range");
     assert_eq!(l.crm.grading().await.unwrap().a_min, 50, "nothing half-saved");
 }
+
+#[tokio::test]
+async fn a_list_filtered_by_a_tag_is_tagged_with_another() {
+    let l = ledger().await;
+    four(&l).await;
+    let fair = tag_id(&l, "展会").await;
+    let query = ListQuery { limit: 50, filter: Some("tag:决策人".into()), with_total: true, ..Default::default() };
+    let changed = tokio::time::timeout(std::time::Duration::from_secs(10), l.crm.tag_customers(&TagTarget::Query { query }, &[fair], &[]))
+        .await
+        .expect("finishes")
+        .unwrap();
+    assert_eq!(changed, 2);
+    assert_eq!(names(&l, "tag:展会").await, ["丙公司", "甲公司"]);
+}

@@ -1,5 +1,5 @@
 // Drives the real app binary (real Rust, real SQLite) through tauri-driver.
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
@@ -48,6 +48,16 @@ function waitForPort(port, timeoutMs = 20000) {
   })
 }
 
+/** Ends every running app instance and waits until none is left. */
+export async function endApps() {
+  spawnSync('pkill', ['-x', 'yiben-desktop'])
+  for (let i = 0; i < 50; i++) {
+    if (spawnSync('pgrep', ['-x', 'yiben-desktop']).status !== 0) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  spawnSync('pkill', ['-9', '-x', 'yiben-desktop'])
+}
+
 let nextPort = 4444 + (process.pid % 200) * 2
 
 /** A private data dir (XDG_DATA_HOME) and a tauri-driver whose app sessions all use it;
@@ -71,10 +81,22 @@ export async function startDriver(dataHome = mkdtempSync(path.join(os.tmpdir(), 
         .withCapabilities({ browserName: 'wry', 'tauri:options': { application: appBinary } })
         .build()
       await session.wait(until.elementLocated(By.css('[data-testid="page-title"]')), 30000)
+      // Closing the window only hides the app to the tray (reminders keep firing), so a
+      // session's end leaves it running, and the next launch would hand over to it as the
+      // single instance. End it for real.
+      const quit = session.quit.bind(session)
+      session.quit = async () => {
+        try {
+          await quit()
+        } finally {
+          await endApps()
+        }
+      }
       return session
     },
     stop() {
       driver.kill()
+      spawnSync('pkill', ['-x', 'yiben-desktop'])
     },
   }
 }
@@ -136,6 +158,8 @@ export async function choose(session, id, optionText) {
     until.elementLocated(By.xpath(`//div[contains(@class,'n-base-select-option') and contains(., '${optionText}')]`)),
     10000,
   )
+  // A long list shows only its top; bring the option into its scroll box first.
+  await session.executeScript('arguments[0].scrollIntoView({ block: "center" })', option)
   await session.wait(until.elementIsVisible(option), 10000)
   await option.click()
 }
