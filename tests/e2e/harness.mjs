@@ -104,9 +104,20 @@ export async function startDriver(dataHome = mkdtempSync(path.join(os.tmpdir(), 
 export const byTestId = (id) => By.css(`[data-testid="${id}"]`)
 
 export async function find(session, id, timeout = 10000) {
-  const el = await session.wait(until.elementLocated(byTestId(id)), timeout)
-  await session.wait(until.elementIsVisible(el), timeout)
-  return el
+  // Vue may replace the element between finding it and asking whether it is shown: look again.
+  let found
+  await session.wait(async () => {
+    try {
+      const el = await session.findElement(byTestId(id))
+      if (!(await el.isDisplayed())) return false
+      found = el
+      return true
+    } catch (err) {
+      if (['NoSuchElementError', 'StaleElementReferenceError'].includes(err?.name)) return false
+      throw err
+    }
+  }, timeout, `[data-testid=${id}] never showed`)
+  return found
 }
 
 /**
@@ -143,12 +154,23 @@ export async function waitForText(session, id, expected, timeout = 10000) {
 }
 
 /** Types into a Naive UI input, whose <input> sits inside the element carrying the test id. */
-export async function type(session, id, value) {
-  const input = await (await find(session, id)).findElement(By.css('input, textarea'))
-  // WebDriver's clear() sets the value without an input event, so Vue never sees it:
-  // select everything and delete it the way a person would.
-  await input.sendKeys(Key.chord(Key.CONTROL, 'a'), Key.BACK_SPACE)
-  if (value) await input.sendKeys(value)
+export async function type(session, id, value, timeout = 5000) {
+  const deadline = Date.now() + timeout
+  for (;;) {
+    try {
+      const input = await (await find(session, id)).findElement(By.css('input, textarea'))
+      // WebDriver's clear() sets the value without an input event, so Vue never sees it:
+      // select everything and delete it the way a person would. A retry starts over.
+      await input.sendKeys(Key.chord(Key.CONTROL, 'a'), Key.BACK_SPACE)
+      if (value) await input.sendKeys(value)
+      return
+    } catch (err) {
+      // A field re-rendered under the keys (a dialog opening) is found again.
+      const transient = ['StaleElementReferenceError', 'ElementNotInteractableError']
+      if (!transient.includes(err?.name) || Date.now() > deadline) throw err
+      await session.sleep(150)
+    }
+  }
 }
 
 /** Opens a Naive UI select and clicks the option whose text contains `optionText`. */
