@@ -1,23 +1,11 @@
 //! The `yiben` binary as a script would use it.
 
-use std::process::{Command, Output};
+mod common;
 
+use std::process::Command;
+
+use common::cli::{json, yiben};
 use serde_json::Value;
-
-fn yiben(db: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yiben"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("YIBEN_DB")
-        .output()
-        .expect("the yiben binary runs")
-}
-
-fn json(out: &Output) -> Value {
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
-}
 
 #[test]
 fn add_then_list_as_json() {

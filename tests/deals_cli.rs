@@ -1,28 +1,9 @@
 //! `yiben deals` and `yiben report funnel` as a script would use them.
 
-use std::process::{Command, Output};
+mod common;
 
+use common::cli::{failed, json, yiben};
 use serde_json::Value;
-
-fn yiben(db: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yiben"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("YIBEN_DB")
-        .output()
-        .expect("the yiben binary runs")
-}
-
-fn json(out: &Output) -> Value {
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
-}
-
-fn failed(out: &Output, code: i32) -> Value {
-    assert_eq!(out.status.code(), Some(code), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stderr).expect("stderr is a JSON error")
-}
 
 #[test]
 fn add_move_list_and_report() {

@@ -210,138 +210,73 @@ async fn open(cli: &Cli, json: bool) -> Result<Session, Failure> {
     Ok(Session { crm, lang, json })
 }
 
+/// Opens the ledger, runs one command on it, and closes it whatever the outcome.
+macro_rules! with_session {
+    ($cli:expr, $json:expr, |$session:ident| $run:expr) => {{
+        let $session = open($cli, $json).await?;
+        let result = $run.await;
+        $session.crm.close().await;
+        result
+    }};
+}
+
+/// A benchmark's report to stdout, and to `out` when given.
+fn emit(report: yiben::Result<String>, out: &Option<PathBuf>) -> Result<(), Failure> {
+    let report = report.map_err(|e| fail(e, false, Language::En))?;
+    print!("{report}");
+    if let Some(out) = out {
+        std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;
+    }
+    Ok(())
+}
+
+/// Runs a benchmark in its own scratch directory, removed afterwards.
+async fn in_scratch<F, Fut>(name: &str, run: F) -> yiben::Result<String>
+where
+    F: FnOnce(PathBuf) -> Fut,
+    Fut: std::future::Future<Output = yiben::Result<String>>,
+{
+    let dir = std::env::temp_dir().join(format!("yiben-bench-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let report = run(dir.clone()).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    report
+}
+
 async fn dispatch(cli: Cli) -> Result<(), Failure> {
+    let cli = &cli;
     match &cli.command {
-        Command::Customers(command) => {
-            let session = open(&cli, command.json()).await?;
-            let result = customers::run(&session, command).await;
-            session.crm.close().await;
-            result
-        }
-        Command::Deals(command) => {
-            let session = open(&cli, command.json()).await?;
-            let result = deals::run(&session, command).await;
-            session.crm.close().await;
-            result
-        }
-        Command::Report(command) => {
-            let session = open(&cli, command.json()).await?;
-            let result = deals::report(&session, command).await;
-            session.crm.close().await;
-            result
-        }
-        Command::Industries(command) => {
-            let session = open(&cli, command.json()).await?;
-            let result = lists::industries(&session, command).await;
-            session.crm.close().await;
-            result
-        }
-        Command::Fields(command) => {
-            let session = open(&cli, command.json()).await?;
-            let result = lists::fields(&session, command).await;
-            session.crm.close().await;
-            result
-        }
-        Command::Tags(command) => {
-            let session = open(&cli, command.json()).await?;
-            let result = tags::tags(&session, command).await;
-            session.crm.close().await;
-            result
-        }
-        Command::Segments(command) => {
-            let session = open(&cli, command.json()).await?;
-            let result = tags::segments(&session, command).await;
-            session.crm.close().await;
-            result
-        }
-        Command::Followups(command) => {
-            let session = open(&cli, command.json()).await?;
-            let result = followups::followups(&session, command).await;
-            session.crm.close().await;
-            result
-        }
-        Command::Reminders(command) => {
-            let session = open(&cli, command.json()).await?;
-            let result = followups::reminders(&session, command).await;
-            session.crm.close().await;
-            result
-        }
-        Command::Export(args) => {
-            let session = open(&cli, args.json()).await?;
-            let result = export::export(&session, args).await;
-            session.crm.close().await;
-            result
-        }
-        Command::Template(args) => {
-            let session = open(&cli, false).await?;
-            let result = export::template(&session, args).await;
-            session.crm.close().await;
-            result
-        }
-        Command::Import(args) => {
-            let session = open(&cli, args.json()).await?;
-            let result = import::run(&session, args).await;
-            session.crm.close().await;
-            result
-        }
-        Command::Bench(BenchCommand::Run { customers, runs, out }) => {
-            let report = yiben::bench::run(*customers, *runs).await.map_err(|e| fail(e, false, Language::En))?;
-            print!("{report}");
-            if let Some(out) = out {
-                std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;
-            }
-            Ok(())
-        }
+        Command::Customers(c) => with_session!(cli, c.json(), |s| customers::run(&s, c)),
+        Command::Deals(c) => with_session!(cli, c.json(), |s| deals::run(&s, c)),
+        Command::Report(c) => with_session!(cli, c.json(), |s| deals::report(&s, c)),
+        Command::Industries(c) => with_session!(cli, c.json(), |s| lists::industries(&s, c)),
+        Command::Fields(c) => with_session!(cli, c.json(), |s| lists::fields(&s, c)),
+        Command::Tags(c) => with_session!(cli, c.json(), |s| tags::tags(&s, c)),
+        Command::Segments(c) => with_session!(cli, c.json(), |s| tags::segments(&s, c)),
+        Command::Followups(c) => with_session!(cli, c.json(), |s| followups::followups(&s, c)),
+        Command::Reminders(c) => with_session!(cli, c.json(), |s| followups::reminders(&s, c)),
+        Command::Export(a) => with_session!(cli, a.json(), |s| export::export(&s, a)),
+        Command::Template(a) => with_session!(cli, false, |s| export::template(&s, a)),
+        Command::Import(a) => with_session!(cli, a.json(), |s| import::run(&s, a)),
+        Command::Bench(BenchCommand::Run { customers, runs, out }) => emit(yiben::bench::run(*customers, *runs).await, out),
         Command::Bench(BenchCommand::Import { rows, out }) => {
-            let dir = std::env::temp_dir().join(format!("yiben-bench-import-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).map_err(|e| fail(e.into(), false, Language::En))?;
-            let report = yiben::bench::import::run(&dir, *rows).await;
-            let _ = std::fs::remove_dir_all(&dir);
-            let report = report.map_err(|e| fail(e, false, Language::En))?;
-            print!("{report}");
-            if let Some(out) = out {
-                std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;
-            }
-            Ok(())
+            emit(in_scratch("import", |dir| async move { yiben::bench::import::run(&dir, *rows).await }).await, out)
         }
         Command::Bench(BenchCommand::Tags { customers, runs, out }) => {
-            let dir = std::env::temp_dir().join(format!("yiben-bench-tags-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).map_err(|e| fail(e.into(), false, Language::En))?;
-            let report = yiben::bench::tags::run(&dir, *customers, (*runs).max(1)).await;
-            let _ = std::fs::remove_dir_all(&dir);
-            let report = report.map_err(|e| fail(e, false, Language::En))?;
-            print!("{report}");
-            if let Some(out) = out {
-                std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;
-            }
-            Ok(())
+            let report = in_scratch("tags", |dir| async move { yiben::bench::tags::run(&dir, *customers, (*runs).max(1)).await });
+            emit(report.await, out)
         }
         Command::Bench(BenchCommand::Reminders { customers, reminders, runs, out }) => {
-            let dir = std::env::temp_dir().join(format!("yiben-bench-reminders-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).map_err(|e| fail(e.into(), false, Language::En))?;
-            let report = yiben::bench::reminders::run(&dir, *customers, *reminders, (*runs).max(1)).await;
-            let _ = std::fs::remove_dir_all(&dir);
-            let report = report.map_err(|e| fail(e, false, Language::En))?;
-            print!("{report}");
-            if let Some(out) = out {
-                std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;
-            }
-            Ok(())
+            let report = in_scratch("reminders", |dir| async move {
+                yiben::bench::reminders::run(&dir, *customers, *reminders, (*runs).max(1)).await
+            });
+            emit(report.await, out)
         }
-        Command::Bench(BenchCommand::Deals { deals, runs, out }) => {
-            let report = yiben::bench::deals::run(*deals, *runs).await.map_err(|e| fail(e, false, Language::En))?;
-            print!("{report}");
-            if let Some(out) = out {
-                std::fs::write(out, &report).map_err(|e| fail(e.into(), false, Language::En))?;
-            }
-            Ok(())
-        }
-        Command::Bench(BenchCommand::Seed { customers }) => {
-            let session = open(&cli, false).await?;
-            yiben::bench::seed(&session.crm, *customers).await.map_err(|e| session.fail(e))?;
+        Command::Bench(BenchCommand::Deals { deals, runs, out }) => emit(yiben::bench::deals::run(*deals, *runs).await, out),
+        Command::Bench(BenchCommand::Seed { customers }) => with_session!(cli, false, |s| async {
+            yiben::bench::seed(&s.crm, *customers).await.map_err(|e| s.fail(e))?;
             println!("{customers}");
-            session.crm.close().await;
             Ok(())
-        }
+        }),
     }
 }

@@ -1,5 +1,7 @@
 #![allow(dead_code)]
 
+pub mod cli;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
