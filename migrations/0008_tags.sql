@@ -56,3 +56,6 @@ CREATE TABLE segments (
 ALTER TABLE customers ADD COLUMN value_score INTEGER;
 ALTER TABLE customers ADD COLUMN score_detail TEXT;
 CREATE INDEX customers_live_score ON customers (deleted_at, value_score);
+
+-- The 工作台's "new customers without a first contact" reads the last week only.
+CREATE INDEX customers_live_created ON customers (deleted_at, created_at);

@@ -234,3 +234,16 @@ async fn a_follow_up_about_a_deal_must_be_about_this_customers_deal() {
     l.crm.delete_deal(mine.id).await.unwrap();
     assert_eq!(field_errors(l.crm.add_followup(a.id, &about(mine.id)).await.unwrap_err()), vec![("dealId".into(), "unknown_deal".into())]);
 }
+
+#[tokio::test]
+async fn the_trays_count_is_what_the_workbench_lists_as_due_today() {
+    let l = ledger().await;
+    let c = add(&l.crm, &input("华信科技", None, None)).await;
+    assert_eq!(l.crm.due_today_count().await.unwrap(), 0);
+    l.crm.add_followup(c.id, &with_next("电话沟通", "电话确认报价", beijing(16, 0))).await.unwrap();
+    // 16:00 today Beijing: due today although it reminds only at 15:00.
+    assert_eq!(l.crm.due_today_count().await.unwrap(), 1);
+    assert_eq!(l.crm.workbench().await.unwrap().due.len(), 1);
+    l.crm.delete_customer(c.id).await.unwrap();
+    assert_eq!(l.crm.due_today_count().await.unwrap(), 0, "not for a deleted customer");
+}

@@ -112,7 +112,7 @@ async fn announce(app: &AppHandle, crm: &Crm, due: Vec<Reminder>) {
 }
 
 async fn refresh_tray(app: &AppHandle, crm: &Crm) {
-    let count = crm.workbench().await.map(|w| w.due.len()).unwrap_or(0);
+    let count = crm.due_today_count().await.map(|n| n as usize).unwrap_or(0);
     let language = crm.language().await.unwrap_or(Language::ZhCn);
     if let Some(tray) = app.try_state::<crate::tray::TrayMenu>() {
         tray.show_due(app, count, language);

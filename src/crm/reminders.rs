@@ -74,14 +74,22 @@ impl Crm {
         reminders::agenda(&mut *self.pool.acquire().await?, self.now(), limit).await
     }
 
+    /// The last moment of the user's today.
+    fn end_of_today(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let tomorrow = self.zone.today(now).succ_opt().expect("date in range");
+        self.zone.at(tomorrow, NaiveTime::MIN) - Duration::milliseconds(1)
+    }
+
+    /// How many follow-ups are due today or overdue: the tray's count, without the 工作台's lists.
+    pub async fn due_today_count(&self) -> Result<i64> {
+        let until = self.end_of_today(self.now());
+        reminders::agenda_count(&mut *self.pool.acquire().await?, until).await
+    }
+
     pub async fn workbench(&self) -> Result<Workbench> {
         let now = self.now();
-        let end_of_today = {
-            let tomorrow = self.zone.today(now).succ_opt().expect("date in range");
-            self.zone.at(tomorrow, NaiveTime::MIN)
-        };
         let mut conn = self.pool.acquire().await?;
-        let due = reminders::agenda(&mut conn, end_of_today - Duration::milliseconds(1), 200).await?;
+        let due = reminders::agenda(&mut conn, self.end_of_today(now), 200).await?;
         let rows = sqlx::query(
             "SELECT id, name, owner, created_at FROM customers
              WHERE deleted_at IS NULL AND last_followup_at IS NULL AND first_contact IS NULL AND created_at >= ?

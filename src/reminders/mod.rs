@@ -15,7 +15,7 @@ use crate::Zone;
 
 pub use settings::{load as load_settings, save as save_settings, QuietHours, ReminderSettings, RuleKind, RuleSetting};
 pub use store::{
-    agenda, close_on_contact, complete, get, next_pending, open_for_customer, shift_lead, snooze, take_due, upsert_next_step,
+    agenda, agenda_count, close_on_contact, complete, get, next_pending, open_for_customer, shift_lead, snooze, take_due, upsert_next_step,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

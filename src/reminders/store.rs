@@ -116,6 +116,18 @@ pub async fn agenda(conn: &mut SqliteConnection, until: DateTime<Utc>, limit: i6
     Ok(rows.iter().map(row_to_reminder).collect())
 }
 
+/// How many open reminders are due by `until`, for live customers (the tray's count).
+pub async fn agenda_count(conn: &mut SqliteConnection, until: DateTime<Utc>) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT count(*) FROM reminders r INDEXED BY reminders_open
+         JOIN customers c ON c.id = r.customer_id AND c.deleted_at IS NULL
+         WHERE r.status = 'open' AND r.remind_at <= ?",
+    )
+    .bind(to_ms(until))
+    .fetch_one(conn)
+    .await?)
+}
+
 pub async fn open_for_customer(conn: &mut SqliteConnection, customer_id: i64) -> Result<Vec<Reminder>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM reminders r JOIN customers c ON c.id = r.customer_id
