@@ -109,6 +109,20 @@ async function confirmBulk(app) {
   assert.equal(await open(), false, 'the bulk tag dialog closed')
 }
 
+/** Turns the builder's 高级 switch on. A click while the drawer still slides in is lost, and
+ * a switch flips on every click, so click only while it is off. */
+async function textMode(app) {
+  const on = async () => {
+    const cls = (await (await app.findElement(By.css('[data-testid="filter-advanced"]'))).getAttribute('class')) ?? ''
+    return cls.includes('n-switch--active')
+  }
+  for (let attempt = 0; attempt < 5 && !(await on()); attempt++) {
+    await click(app, 'filter-advanced').catch(() => undefined)
+    await app.wait(on, 1500).catch(() => undefined)
+  }
+  await find(app, 'filter-text')
+}
+
 async function noMask(app) {
   await app.wait(async () => (await app.findElements(By.css('.n-modal-mask'))).length === 0, 10000)
 }
@@ -180,7 +194,7 @@ test('tags, filters, segments and the value score', async (t) => {
 
     await step(t, () => app, 'in text mode a mistake is shown at its place, and the fixed filter applies', async () => {
       await click(app, 'filter-edit')
-      await click(app, 'filter-advanced')
+      await textMode(app)
       await type(app, 'filter-text', '标签:制造业 且 (名称:恒通')
       await waitForText(app, 'filter-error', '第 10 个字符处：括号没有闭合')
       assert.equal(await text(app, 'filter-error-char'), '(')
