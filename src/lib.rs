@@ -20,6 +20,7 @@ pub mod industries;
 pub mod money;
 pub mod paths;
 pub mod reminders;
+pub mod reports;
 pub mod segments;
 pub mod settings;
 pub mod tags;
@@ -28,7 +29,7 @@ pub mod zone;
 
 pub use clock::{Clock, FixedClock, IdGen, RandomIds, SequentialIds, SystemClock};
 pub use crm::{
-    ConnectionSettings, Crm, FilterSummary, FollowupCursor, FollowupPage, NewCustomer, SaveOutcome, TagTarget, Workbench,
+    ConnectionSettings, Crm, FilterSummary, FollowupCursor, FollowupPage, NewCustomer, ReportKind, SaveOutcome, TagTarget, Workbench,
 };
 pub use error::{Error, ErrorBody, ErrorCode, Result};
 pub use zone::Zone;

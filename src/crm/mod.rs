@@ -5,6 +5,7 @@ mod followups;
 mod import;
 mod lists;
 mod reminders;
+mod reports;
 mod tags;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use sqlx::SqlitePool;
 pub use customers::SaveOutcome;
 pub use followups::{FollowupCursor, FollowupPage};
 pub use reminders::{NewCustomer, Workbench};
+pub use reports::ReportKind;
 pub use tags::{FilterSummary, TagTarget};
 
 use crate::settings::{self, Language};

@@ -122,7 +122,7 @@ pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<()> {
 }
 
 /// Brings the customer's last follow-up time and next planned action in line with its
-/// follow-ups and open next-step reminders.
+/// follow-ups and open next-step reminders, and each follow-up with the contact after it.
 pub async fn refresh_customer(conn: &mut SqliteConnection, customer_id: i64) -> Result<()> {
     sqlx::query(
         "UPDATE customers SET
@@ -132,6 +132,17 @@ pub async fn refresh_customer(conn: &mut SqliteConnection, customer_id: i64) -> 
              next_action_at = (SELECT due_at FROM reminders WHERE customer_id = customers.id AND rule = 'next_step'
                                AND status = 'open' ORDER BY due_at, id LIMIT 1)
          WHERE id = ?",
+    )
+    .bind(customer_id)
+    .execute(&mut *conn)
+    .await?;
+    // A customer has tens of follow-ups, so each write re-links them all through the index.
+    sqlx::query(
+        "UPDATE followups SET next_contact_at = (
+             SELECT min(n.at) FROM followups n
+              WHERE n.customer_id = followups.customer_id
+                AND (n.at > followups.at OR (n.at = followups.at AND n.id > followups.id)))
+         WHERE customer_id = ?",
     )
     .bind(customer_id)
     .execute(conn)
@@ -196,9 +207,10 @@ pub async fn update_method(conn: &mut SqliteConnection, id: i64, name: &str, tem
     Ok(FollowupMethod { id: row.get("id"), code: row.get("code"), name: row.get("name"), template: row.get("template") })
 }
 
-/// A merge brings the absorbed customer's follow-ups, and the reminders they carry, along.
+/// A merge brings the absorbed customer's follow-ups, and the reminders they carry, along
+/// (to a live survivor, so they count in the reports again).
 pub async fn move_to(conn: &mut SqliteConnection, from: i64, to: i64) -> Result<()> {
-    sqlx::query("UPDATE followups SET customer_id = ? WHERE customer_id = ?").bind(to).bind(from).execute(&mut *conn).await?;
+    sqlx::query("UPDATE followups SET customer_id = ?, hidden = 0 WHERE customer_id = ?").bind(to).bind(from).execute(&mut *conn).await?;
     sqlx::query("UPDATE reminders SET customer_id = ? WHERE customer_id = ? AND rule IN ('next_step', 'proposal_no_reply')")
         .bind(to)
         .bind(from)
