@@ -146,7 +146,7 @@ impl FilterArgs {
 }
 
 #[derive(Subcommand)]
-pub enum ReportCommand {
+pub enum DealReportCommand {
     /// Per stage: count, amount, weighted amount, reached, conversion to the next stage and
     /// drop-off; the weakest stage; the lost reasons.
     Funnel {
@@ -164,10 +164,10 @@ pub enum ReportCommand {
     },
 }
 
-impl ReportCommand {
+impl DealReportCommand {
     pub fn json(&self) -> bool {
         match self {
-            ReportCommand::Funnel { json, .. } | ReportCommand::Forecast { json, .. } => *json,
+            DealReportCommand::Funnel { json, .. } | DealReportCommand::Forecast { json, .. } => *json,
         }
     }
 }
@@ -337,7 +337,7 @@ pub async fn run(session: &Session, command: &DealsCommand) -> Result<(), Failur
     Ok(())
 }
 
-fn percent(x: Option<f64>) -> String {
+pub fn percent(x: Option<f64>) -> String {
     x.map_or_else(|| "-".into(), |x| format!("{:.1}%", x * 100.0))
 }
 
@@ -370,10 +370,10 @@ fn funnel_text(r: &FunnelReport, lang: Language) -> String {
     out
 }
 
-pub async fn report(session: &Session, command: &ReportCommand) -> Result<(), Failure> {
+pub async fn report(session: &Session, command: &DealReportCommand) -> Result<(), Failure> {
     let crm = &session.crm;
     match command {
-        ReportCommand::Funnel { filter, .. } => {
+        DealReportCommand::Funnel { filter, .. } => {
             let report = crm.funnel_report(&filter.filter()).await.map_err(|e| session.fail(e))?;
             if session.json {
                 session.print_json(&report);
@@ -381,7 +381,7 @@ pub async fn report(session: &Session, command: &ReportCommand) -> Result<(), Fa
                 print!("{}", funnel_text(&report, session.lang));
             }
         }
-        ReportCommand::Forecast { filter, .. } => {
+        DealReportCommand::Forecast { filter, .. } => {
             let forecast = crm.deal_forecast(&filter.filter()).await.map_err(|e| session.fail(e))?;
             if session.json {
                 session.print_json(&forecast);

@@ -5,6 +5,7 @@ mod followups;
 mod import;
 mod lists;
 mod messages;
+mod reports;
 mod tags;
 
 use std::io::Write;
@@ -71,9 +72,9 @@ enum Command {
     /// Deals (商机): add, move between stages, list, stalled.
     #[command(subcommand)]
     Deals(deals::DealsCommand),
-    /// Reports: the sales funnel and the forecast.
+    /// Reports: dashboard, performance, customers, follow-ups, funnel, forecast, export.
     #[command(subcommand)]
-    Report(deals::ReportCommand),
+    Report(reports::ReportCommand),
     /// The benchmark suite and its data generator.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -248,7 +249,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
         Command::Customers(c) => with_session!(cli, c.json(), |s| customers::run(&s, c)),
         Command::Deals(c) => with_session!(cli, c.json(), |s| deals::run(&s, c)),
-        Command::Report(c) => with_session!(cli, c.json(), |s| deals::report(&s, c)),
+        Command::Report(c) => with_session!(cli, c.json(), |s| reports::run(&s, c)),
         Command::Industries(c) => with_session!(cli, c.json(), |s| lists::industries(&s, c)),
         Command::Fields(c) => with_session!(cli, c.json(), |s| lists::fields(&s, c)),
         Command::Tags(c) => with_session!(cli, c.json(), |s| tags::tags(&s, c)),
