@@ -244,6 +244,20 @@ fn sort_column(field: SortField) -> &'static str {
     }
 }
 
+enum CursorValue {
+    Int(i64),
+    Text(String),
+}
+
+impl CursorValue {
+    fn bind(&self, qb: &mut QueryBuilder<Sqlite>) {
+        match self {
+            CursorValue::Int(n) => qb.push_bind(*n),
+            CursorValue::Text(s) => qb.push_bind(s.clone()),
+        };
+    }
+}
+
 fn sort_value(row: &Row, field: SortField) -> Value {
     match field {
         SortField::Updated => Value::from(row.updated_at),
@@ -340,21 +354,41 @@ pub async fn page(conn: &mut SqliteConnection, q: &ListQuery, filter: Option<&Co
     // dressed (phone, contact, tags): should SQLite ever sort instead of walking an index
     // (a selective filter after ANALYZE), it sorts ids, not rows with their subqueries.
     let mut qb = QueryBuilder::<Sqlite>::new(SELECT_ROW);
-    qb.push("WHERE c.id IN (SELECT c.id FROM customers c ");
-    push_where(&mut qb, q, filter);
-    if let Some((value, id)) = cursor {
-        qb.push(" AND (").push(column).push(", c.id) ").push(if q.sort.desc { "< (" } else { "> (" });
-        match value {
-            Value::Number(n) => qb.push_bind(n.as_i64().unwrap_or_default()),
-            Value::String(s) => qb.push_bind(s),
-            _ => return Err(Error::invalid("cursor", "cursor_invalid")),
-        };
-        qb.push(", ").push_bind(id).push(")");
-    }
     let dir = if q.sort.desc { " DESC" } else { " ASC" };
+    let limit = q.limit as i64 + 1;
+    match cursor {
+        None => {
+            qb.push("WHERE c.id IN (SELECT c.id FROM customers c ");
+            push_where(&mut qb, q, filter);
+            qb.push(" ORDER BY ").push(column).push(dir).push(", c.id").push(dir);
+            qb.push(" LIMIT ").push_bind(limit).push(")");
+        }
+        // After the cursor (v, id): the rest of v's rows, then the rows past v. Two seeks, each
+        // a full index prefix; as one row-value comparison SQLite seeks on the sort column
+        // only and walks every row sharing v (after an import that is all of them).
+        Some((value, id)) => {
+            let value = match value {
+                Value::Number(n) => CursorValue::Int(n.as_i64().unwrap_or_default()),
+                Value::String(s) => CursorValue::Text(s),
+                _ => return Err(Error::invalid("cursor", "cursor_invalid")),
+            };
+            let (past, id_past) = if q.sort.desc { (" < ", " < ") } else { (" > ", " > ") };
+            qb.push("WHERE c.id IN (SELECT id FROM (SELECT c.id FROM customers c ");
+            push_where(&mut qb, q, filter);
+            qb.push(" AND ").push(column).push(" = ");
+            value.bind(&mut qb);
+            qb.push(" AND c.id").push(id_past).push_bind(id);
+            qb.push(" ORDER BY c.id").push(dir).push(" LIMIT ").push_bind(limit);
+            qb.push(") UNION ALL SELECT id FROM (SELECT c.id FROM customers c ");
+            push_where(&mut qb, q, filter);
+            qb.push(" AND ").push(column).push(past);
+            value.bind(&mut qb);
+            qb.push(" ORDER BY ").push(column).push(dir).push(", c.id").push(dir);
+            qb.push(" LIMIT ").push_bind(limit).push("))");
+        }
+    }
     qb.push(" ORDER BY ").push(column).push(dir).push(", c.id").push(dir);
-    qb.push(" LIMIT ").push_bind(q.limit as i64 + 1).push(")");
-    qb.push(" ORDER BY ").push(column).push(dir).push(", c.id").push(dir);
+    qb.push(" LIMIT ").push_bind(limit);
     let mut rows: Vec<Row> = qb.build_query_as().fetch_all(&mut *conn).await?;
     // One extra row tells whether another page exists without a second query.
     let has_more = rows.len() > q.limit as usize;
