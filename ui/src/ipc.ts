@@ -252,3 +252,52 @@ export const tagsApi = {
   deleteSegment: (id: number) => call<null>('segment_delete', { id }),
   score: (customerId: number) => call<ScoreDetail>('customer_score', { customerId }),
 }
+
+// Reports: the dashboard, the four reports, their drill-down lists and the exports.
+import type { CustomerAnalysis } from './bindings/CustomerAnalysis'
+import type { Dashboard } from './bindings/Dashboard'
+import type { Dimension } from './bindings/Dimension'
+import type { DrillKind } from './bindings/DrillKind'
+import type { DrillPage } from './bindings/DrillPage'
+import type { DrillQuery } from './bindings/DrillQuery'
+import type { DrillRow } from './bindings/DrillRow'
+import type { DrillTarget } from './bindings/DrillTarget'
+import type { FollowupEfficiency } from './bindings/FollowupEfficiency'
+import type { FunnelAnalysis } from './bindings/FunnelAnalysis'
+import type { GroupRow } from './bindings/GroupRow'
+import type { Kpi } from './bindings/Kpi'
+import type { KpiKey } from './bindings/KpiKey'
+import type { LostReasonRow } from './bindings/LostReasonRow'
+import type { MethodRow } from './bindings/MethodRow'
+import type { MonthSeries } from './bindings/MonthSeries'
+import type { Performance } from './bindings/Performance'
+import type { PerformanceRow } from './bindings/PerformanceRow'
+import type { PeriodPreset } from './bindings/PeriodPreset'
+import type { PeriodRange } from './bindings/PeriodRange'
+import type { ReportKind } from './bindings/ReportKind'
+import type { ReportQuery } from './bindings/ReportQuery'
+import type { ResolvedPeriod } from './bindings/ResolvedPeriod'
+import type { TrendPoint } from './bindings/TrendPoint'
+
+export type {
+  CustomerAnalysis, Dashboard, Dimension, DrillKind, DrillPage, DrillQuery, DrillRow, DrillTarget, FollowupEfficiency,
+  FunnelAnalysis, GroupRow, Kpi, KpiKey, LostReasonRow, MethodRow, MonthSeries, Performance, PerformanceRow, PeriodPreset,
+  PeriodRange, ReportKind, ReportQuery, ResolvedPeriod, TrendPoint,
+}
+
+export const reportsApi = {
+  dashboard: (query: ReportQuery) => call<Dashboard>('reports_dashboard', { query }),
+  customers: (query: ReportQuery, dimension: Dimension) => call<CustomerAnalysis>('reports_customers', { query, dimension }),
+  performance: (query: ReportQuery) => call<Performance>('reports_performance', { query }),
+  followups: (query: ReportQuery) => call<FollowupEfficiency>('reports_followups', { query }),
+  funnel: (query: ReportQuery) => call<FunnelAnalysis>('reports_funnel', { query }),
+  drill: (query: DrillQuery) => call<DrillPage>('reports_drill', { query }),
+  owners: () => call<string[]>('reports_owners'),
+  /** Writes the report (or all of them) to the .xlsx path; answers the path written. */
+  export: (query: ReportQuery, kind: ReportKind, path: string) => call<string>('reports_export', { query, kind, path }),
+  /** The native save dialog in the downloads folder; null when the user cancels. */
+  savePath: (suggested: string, filter: string, extension: string) =>
+    call<string | null>('reports_save_path', { suggested, filter, extension }),
+  /** Writes a chart picture; the core refuses anything but a PNG to a .png path. */
+  savePng: (path: string, bytes: number[]) => call<string>('reports_save_png', { path, bytes }),
+}
