@@ -7,9 +7,11 @@ import {
 } from '../src/components/reports/figures'
 import { drawnRows, funnelOption, pieOption, topGroups, trendOption, chartWords } from '../src/components/reports/options'
 
-function words(locale: 'zh-CN' | 'en' = 'zh-CN') {
-  const i18n = makeI18n(locale)
-  return { t: i18n.global.t as (key: string, named?: Record<string, unknown>) => string, te: (key: string) => i18n.global.te(key) }
+type Messages = { t: (key: string, named?: Record<string, unknown>) => string; te: (key: string) => boolean }
+
+function words(locale: 'zh-CN' | 'en' = 'zh-CN'): Messages {
+  const global = makeI18n(locale).global as unknown as Messages
+  return { t: (key, named) => global.t(key, named ?? {}), te: (key) => global.te(key) }
 }
 
 const row = (key: string | null, customers: number, share: number, wonAmountFen: number, wonShare: number | null): GroupRow =>
