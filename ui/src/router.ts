@@ -14,7 +14,7 @@ export const sections = [
   { name: 'customers', ready: true },
   { name: 'deals', ready: true },
   { name: 'followups', ready: true },
-  { name: 'reports', ready: false },
+  { name: 'reports', ready: true },
   { name: 'settings', ready: true },
 ] as const
 
@@ -25,6 +25,7 @@ const pages: Record<string, RouteRecordRaw['component']> = {
   settings: SettingsPage,
   // Loaded on first visit: the charts (ECharts) stay out of the start-up bundle.
   deals: () => import('./pages/DealsPage.vue'),
+  reports: () => import('./pages/ReportsPage.vue'),
 }
 
 export const routes: RouteRecordRaw[] = [
