@@ -2,6 +2,7 @@
 //! with openpyxl for what calamine does not expose: frozen panes, filters, number formats,
 //! data validations, fonts.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -10,7 +11,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde_json::{json, Value};
 use yiben::custom_fields::{CustomField, CustomFieldKind};
 use yiben::customers::{Contact, Customer, CustomerKind};
-use yiben::export::{write_rejected, write_template, Column, CustomerSheet, CustomerWriter};
+use yiben::export::{write_rejected, write_template, Column, CustomerSheet, CustomerWriter, TagsAndScore};
 use yiben::import::{read_sheet, suggest, Cell, Target};
 use yiben::industries::Industry;
 use yiben::ErrorCode;
@@ -125,6 +126,11 @@ fn huaxin() -> Customer {
     c
 }
 
+/// 华信 (id 1) is tagged and scored; any other customer is neither.
+fn huaxin_tags() -> HashMap<i64, TagsAndScore> {
+    HashMap::from([(1, TagsAndScore { tags: vec!["高价值客户".into(), "决策人".into(), "需求:设备采购".into()], score: Some(82) })])
+}
+
 fn export(
     dir: &Path,
     name: &str,
@@ -137,7 +143,7 @@ fn export(
     let sheet = CustomerSheet { columns, fields, zone: beijing(), mask };
     let mut writer = CustomerWriter::create(&path, sheet).unwrap();
     for page in pages {
-        writer.write(page).unwrap();
+        writer.write(page, &huaxin_tags()).unwrap();
     }
     let rows = writer.finish().unwrap();
     assert_eq!(rows, pages.iter().map(Vec::len).sum::<usize>() as u64);
@@ -214,7 +220,7 @@ fn openpyxl(path: &Path, body: &str) -> Value {
 
 // ---------------------------------------------------------------- customer export
 
-const DEFAULT_HEADERS: [&str; 24] = [
+const DEFAULT_HEADERS: [&str; 26] = [
     "客户编号",
     "客户名称",
     "客户类型",
@@ -228,6 +234,8 @@ const DEFAULT_HEADERS: [&str; 24] = [
     "负责人",
     "客户等级",
     "客户阶段",
+    "标签",
+    "价值分",
     "电话",
     "邮箱",
     "联系人",
@@ -268,6 +276,9 @@ fn headers_are_the_chinese_import_aliases() {
         Owner,
         Grade,
         Stage,
+        // The import keeps tags in the notes until it can apply them; the score is computed.
+        Tags,
+        Ignore,
         Phone,
         Email,
         ContactName,
@@ -288,7 +299,7 @@ fn headers_are_the_chinese_import_aliases() {
     }
     // Custom labels are matched by the import wizard against the field list, not by aliases;
     // a label that is also an alias (the spec's own example 预计成交金额) gets the alias.
-    assert_eq!(suggested[24..], [ExpectedAmount, Ignore, Ignore, Ignore, Ignore]);
+    assert_eq!(suggested[26..], [ExpectedAmount, Ignore, Ignore, Ignore, Ignore]);
 }
 
 #[test]
@@ -321,6 +332,9 @@ fn cells_have_the_types_excel_needs() {
 
     assert_eq!(text_at(&r, 1, "客户所属渠道"), "直销");
     assert_eq!(text_at(&r, 1, "关注点"), "价格、交期");
+    // Tags by name, joined like other several-value cells; the score a number.
+    assert_eq!(text_at(&r, 1, "标签"), "高价值客户、决策人、需求:设备采购");
+    assert_eq!(number_at(&r, 1, "价值分"), 82.0);
 
     // Several contacts: one row, first contact first, empty places kept aligned.
     assert_eq!(text_at(&r, 1, "联系人"), "张伟；王芳");
@@ -378,7 +392,7 @@ out = {
     );
     assert_eq!(out["title"], "客户");
     assert_eq!(out["freeze"], "A2");
-    assert_eq!(out["filter"], "A1:AC4", "the filter covers the header and every written row");
+    assert_eq!(out["filter"], "A1:AE4", "the filter covers the header and every written row");
     assert_eq!(out["bold"], true);
     assert_eq!(out["phone"], json!({"type": "s", "format": "@", "is_date": false}));
     assert_eq!(out["contact_phones"]["type"], "s");
@@ -469,7 +483,7 @@ fn an_empty_export_still_has_its_header_and_filter() {
     let path = export(dir.path(), "empty.xlsx", &columns, &[], false, &[]);
     assert_eq!(header(&first_sheet(&path)), DEFAULT_HEADERS.to_vec());
     let out = openpyxl(&path, "ws = wb.worksheets[0]\nout = [ws.freeze_panes, ws.auto_filter.ref]");
-    assert_eq!(out, json!(["A2", "A1:X1"]));
+    assert_eq!(out, json!(["A2", "A1:Z1"]));
 }
 
 #[test]
@@ -506,7 +520,7 @@ fn a_hundred_thousand_customers_in_pages() {
                 c
             })
             .collect();
-        writer.write(&customers).unwrap();
+        writer.write(&customers, &HashMap::new()).unwrap();
     }
     assert_eq!(writer.finish().unwrap(), 100_000);
     let r = first_sheet(&path);

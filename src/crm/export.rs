@@ -1,12 +1,13 @@
 //! Files the ledger writes for people: customer lists, the import template, rejected rows.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::Crm;
 use crate::customers::{self, ListQuery};
-use crate::export::{write_rejected, write_template, Column, CustomerSheet, CustomerWriter};
+use crate::export::{write_rejected, write_template, Column, CustomerSheet, CustomerWriter, TagsAndScore};
 use crate::import::job::ImportRequest;
-use crate::{custom_fields, industries, Result};
+use crate::{custom_fields, industries, tags, Result};
 
 /// The stages offered in the template's drop-down, in funnel order.
 pub const STAGES: &[&str] = &["潜在客户", "意向客户", "方案提交", "合同谈判", "成交", "流失"];
@@ -20,11 +21,21 @@ impl Crm {
         let sheet = CustomerSheet { columns, fields: &fields, zone: self.zone, mask };
         let mut writer = CustomerWriter::create(path, sheet)?;
         let filter = crate::segments::prepare(&mut conn, query.filter.as_deref(), self.now(), self.zone).await?;
+        let tags = tags::names(&mut conn).await?;
         let mut page_query = ListQuery { limit: 500, with_total: false, cursor: None, ..query.clone() };
         loop {
             let page = customers::list_page(&mut conn, &page_query, filter.as_ref()).await?;
             let ids: Vec<i64> = page.items.iter().map(|c| c.id).collect();
-            writer.write(&customers::get_many(&mut conn, &ids).await?)?;
+            // The page's rows carry tag ids and scores already; names go in the tags' own order.
+            let extra: HashMap<i64, TagsAndScore> = page
+                .items
+                .iter()
+                .map(|row| {
+                    let names = tags.iter().filter(|(id, _)| row.tag_ids.contains(id)).map(|(_, name)| name.clone()).collect();
+                    (row.id, TagsAndScore { tags: names, score: row.value_score })
+                })
+                .collect();
+            writer.write(&customers::get_many(&mut conn, &ids).await?, &extra)?;
             match page.next_cursor {
                 Some(next) => page_query.cursor = Some(next),
                 None => break,

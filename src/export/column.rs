@@ -24,6 +24,10 @@ pub enum Column {
     Owner,
     Grade,
     Stage,
+    /// The customer's tags, by name.
+    Tags,
+    /// 价值分, 0–100.
+    ValueScore,
     Needs,
     Notes,
     /// The customer's own number.
@@ -42,7 +46,7 @@ pub enum Column {
 
 /// Every built-in column with its CLI name and its header. The headers are import aliases,
 /// so an exported sheet re-imports without remapping.
-const BUILT_IN: [(Column, &str, &str); 24] = [
+const BUILT_IN: [(Column, &str, &str); 26] = [
     (Column::Number, "number", "客户编号"),
     (Column::Name, "name", "客户名称"),
     (Column::Kind, "kind", "客户类型"),
@@ -56,6 +60,8 @@ const BUILT_IN: [(Column, &str, &str); 24] = [
     (Column::Owner, "owner", "负责人"),
     (Column::Grade, "grade", "客户等级"),
     (Column::Stage, "stage", "客户阶段"),
+    (Column::Tags, "tags", "标签"),
+    (Column::ValueScore, "value_score", "价值分"),
     (Column::Phone, "phone", "电话"),
     (Column::Email, "email", "邮箱"),
     (Column::ContactName, "contact_name", "联系人"),
@@ -127,7 +133,8 @@ impl Column {
     pub(super) fn width(&self, fields: &[CustomField]) -> f64 {
         let typical = match self {
             Column::Number => 16.0,
-            Column::Kind | Column::Grade => 10.0,
+            Column::Kind | Column::Grade | Column::ValueScore => 10.0,
+            Column::Tags => 30.0,
             Column::Name => 30.0,
             Column::Industry | Column::Region | Column::Source | Column::Stage | Column::Owner => 14.0,
             Column::Employees => 10.0,
@@ -207,7 +214,7 @@ mod tests {
     #[test]
     fn every_built_in_column_is_listed_once() {
         let set = Column::default_set();
-        assert_eq!(set.len(), 24);
+        assert_eq!(set.len(), 26);
         let unique: std::collections::HashSet<_> = set.iter().collect();
         assert_eq!(unique.len(), set.len());
         assert!(set.iter().all(|c| !c.header(&[]).is_empty()));

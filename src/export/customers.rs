@@ -1,6 +1,7 @@
 //! The customer export: one row per customer, written page by page into a constant-memory
 //! sheet, so exporting 100 000 customers needs no more memory than exporting one page.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -24,6 +25,14 @@ const CONTACT_SEPARATOR: &str = "；";
 /// Several values of one contact or one field (phones, choices): `13912345678、010-12345678`.
 /// The import splits multiple choices on it too.
 const VALUE_SEPARATOR: &str = "、";
+
+/// What a customer's row shows besides its own fields: its tag names (in the tags' order)
+/// and its value score.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TagsAndScore {
+    pub tags: Vec<String>,
+    pub score: Option<i64>,
+}
 
 /// What to export and how.
 #[derive(Debug, Clone, Copy)]
@@ -92,8 +101,9 @@ impl CustomerWriter {
         })
     }
 
-    /// Appends one page of customers, in order.
-    pub fn write(&mut self, customers: &[Customer]) -> Result<()> {
+    /// Appends one page of customers, in order; their tags and scores by customer id (a
+    /// customer missing from `extra` has those cells empty).
+    pub fn write(&mut self, customers: &[Customer], extra: &HashMap<i64, TagsAndScore>) -> Result<()> {
         if u64::from(self.next_row - 1) + customers.len() as u64 > MAX_ROWS {
             return Err(Error::Io(std::io::Error::other(format!(
                 "an Excel sheet holds at most {MAX_ROWS} customers; export fewer at a time"
@@ -101,9 +111,11 @@ impl CustomerWriter {
         }
         let ws = self.book.worksheet_from_index(0).map_err(xlsx)?;
         let row_writer = Row { zone: self.zone, mask: self.mask, f: &self.formats };
+        let none = TagsAndScore::default();
         for customer in customers {
+            let extra = extra.get(&customer.id).unwrap_or(&none);
             for (col, (column, definition)) in self.columns.iter().enumerate() {
-                row_writer.cell(ws, self.next_row, col as ColNum, customer, column, definition.as_ref())?;
+                row_writer.cell(ws, self.next_row, col as ColNum, (customer, extra), column, definition.as_ref())?;
             }
             self.next_row += 1;
         }
@@ -134,7 +146,7 @@ impl Row<'_> {
         ws: &mut Worksheet,
         row: RowNum,
         col: ColNum,
-        c: &Customer,
+        (c, extra): (&Customer, &TagsAndScore),
         column: &Column,
         definition: Option<&CustomField>,
     ) -> Result<()> {
@@ -154,6 +166,8 @@ impl Row<'_> {
             Column::Owner => text(ws, c.owner.as_deref()),
             Column::Grade => text(ws, c.grade.as_deref()),
             Column::Stage => text(ws, c.stage.as_deref()),
+            Column::Tags => text(ws, Some(&extra.tags.join(VALUE_SEPARATOR))),
+            Column::ValueScore => extra.score.map_or(Ok(()), |n| cells::number(ws, row, col, n as f64)),
             Column::Needs => text(ws, c.needs.as_deref()),
             Column::Notes => text(ws, c.notes.as_deref()),
             Column::Phone => text(ws, c.phone.as_deref().map(|p| self.phone(p)).as_deref()),

@@ -13,6 +13,6 @@ mod rejected;
 mod template;
 
 pub use column::Column;
-pub use customers::{CustomerSheet, CustomerWriter};
+pub use customers::{CustomerSheet, CustomerWriter, TagsAndScore};
 pub use rejected::write_rejected;
 pub use template::write_template;

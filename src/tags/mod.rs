@@ -71,6 +71,13 @@ pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<Tag>> {
     Ok(rows.iter().map(tag_of).collect())
 }
 
+/// Every tag's id and name in the order [`list`] gives, without the usage counts.
+pub async fn names(conn: &mut SqliteConnection) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as("SELECT t.id, t.name FROM tags t JOIN tag_groups g ON g.id = t.group_id ORDER BY g.position, t.position, t.id")
+        .fetch_all(conn)
+        .await?)
+}
+
 fn tag_of(r: &sqlx::sqlite::SqliteRow) -> Tag {
     Tag { id: r.get("id"), group_id: r.get("group_id"), name: r.get("name"), color: r.get("color"), auto: r.get("auto"), count: r.get("count") }
 }
