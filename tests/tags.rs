@@ -312,3 +312,184 @@ async fn a_list_filtered_by_a_tag_is_tagged_with_another() {
     assert_eq!(changed, 2);
     assert_eq!(names(&l, "tag:展会").await, ["丙公司", "甲公司"]);
 }
+
+/// A won deal of 100万 today: R 5 (30) + F 2 (5) + M 5 (25) + funnel 100 (15) = 75.
+/// Moving it to 流失 leaves R 5 (30) + F 2 (5) = 35: a fall of 40 from the high.
+async fn won_then_lost(l: &Ledger, name: &str) -> (i64, i64) {
+    let id = add(&l.crm, &input(name, None, None)).await.id;
+    let stages = l.crm.deal_stages().await.unwrap();
+    let won = stages.iter().find(|s| s.name == "成交").unwrap().id;
+    let deal = yiben::deals::DealInput { customer_id: id, name: "一期".into(), amount: "100万".into(), stage_id: Some(won), ..Default::default() };
+    let deal = l.crm.add_deal(&deal).await.unwrap().id;
+    assert_eq!(l.crm.customer_score(id).await.unwrap().score, 75);
+    (id, deal)
+}
+
+async fn lose(l: &Ledger, deal: i64) {
+    let lost = l.crm.deal_stages().await.unwrap().into_iter().find(|s| s.name == "流失").unwrap().id;
+    let to = yiben::deals::MoveInput { stage_id: lost, lost_reason: Some("价格过高".into()), ..Default::default() };
+    l.crm.move_deal(deal, &to).await.unwrap();
+}
+
+/// The customer's 流失预警 link: `Some(true)` set by a rule, `Some(false)` by hand.
+async fn churn_link(l: &Ledger, customer: i64) -> Option<bool> {
+    let churn = tag_id(l, "流失预警").await;
+    l.crm.customer_tags(customer).await.unwrap().into_iter().find(|(t, _)| *t == churn).map(|(_, auto)| auto)
+}
+
+async fn score_drop(l: &Ledger, points: u32, enabled: bool) {
+    let mut settings = l.crm.reminder_settings().await.unwrap();
+    settings.score_drop = yiben::reminders::ScoreDrop { points, enabled, ..settings.score_drop };
+    l.crm.set_reminder_settings(settings).await.unwrap();
+    l.crm.refresh_values().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_sharp_fall_of_the_score_is_churn_risk_at_the_threshold_and_within_the_window() {
+    let l = ledger().await;
+    let (a, deal) = won_then_lost(&l, "甲公司").await;
+    l.clock.set(t0() + Duration::days(10));
+    lose(&l, deal).await;
+    let s = l.crm.customer_score(a).await.unwrap();
+    assert_eq!((s.score, s.fell_from), (35, Some(75)), "75 → 35 within the 30 days: a fall of 40");
+    assert_eq!(churn_link(&l, a).await, Some(true), "tagged by the write itself, not only by the daily refresh");
+
+    score_drop(&l, 40, true).await;
+    assert_eq!(names(&l, "tag:流失预警").await, ["甲公司"], "a fall of exactly the threshold");
+    score_drop(&l, 41, true).await;
+    assert!(names(&l, "tag:流失预警").await.is_empty(), "one point short");
+    assert_eq!(l.crm.customer_score(a).await.unwrap().fell_from, None);
+    score_drop(&l, 20, false).await;
+    assert!(names(&l, "tag:流失预警").await.is_empty(), "the rule switched off");
+    score_drop(&l, 20, true).await;
+    assert_eq!(names(&l, "tag:流失预警").await, ["甲公司"]);
+
+    // The high of t0 counts for 30 days: 20 days after the last touch R is 4, 22.5 + 5 → 28.
+    l.clock.set(t0() + Duration::days(30));
+    l.crm.refresh_values().await.unwrap();
+    assert_eq!(l.crm.customer_score(a).await.unwrap().score, 28);
+    assert_eq!(names(&l, "tag:流失预警").await, ["甲公司"], "the high is 30 days old, not older");
+    l.clock.set(t0() + Duration::days(30) + Duration::minutes(1));
+    l.crm.refresh_values().await.unwrap();
+    assert!(names(&l, "tag:流失预警").await.is_empty(), "the old high aged out: 28 is the new high");
+    assert_eq!(l.crm.customer_score(a).await.unwrap().fell_from, None);
+
+    let err = l.crm.set_reminder_settings(yiben::reminders::ReminderSettings {
+        score_drop: yiben::reminders::ScoreDrop { points: 0, enabled: true, days: 0 },
+        ..Default::default()
+    });
+    let err = err.await.unwrap_err();
+    assert_eq!((err.fields()["scoreDrop.points"].as_str(), err.fields()["scoreDrop.days"].as_str()), ("out_of_range", "out_of_range"));
+}
+
+#[tokio::test]
+async fn the_fall_tag_leaves_when_the_score_recovers_and_a_hand_set_one_stays() {
+    let l = ledger().await;
+    let churn = tag_id(&l, "流失预警").await;
+    let (b, deal_b) = won_then_lost(&l, "乙公司").await;
+    let (c, deal_c) = won_then_lost(&l, "丙公司").await;
+    l.crm.tag_customers(&TagTarget::Selection { ids: vec![c] }, &[churn], &[]).await.unwrap();
+    l.clock.set(t0() + Duration::days(1));
+    lose(&l, deal_b).await;
+    lose(&l, deal_c).await;
+    assert_eq!(churn_link(&l, b).await, Some(true));
+    assert_eq!(churn_link(&l, c).await, Some(false), "the hand-set link stays hand-set");
+    l.clock.set(t0() + Duration::days(2));
+    let won = l.crm.deal_stages().await.unwrap().into_iter().find(|s| s.name == "成交").unwrap().id;
+    for deal in [deal_b, deal_c] {
+        l.crm.move_deal(deal, &yiben::deals::MoveInput { stage_id: won, ..Default::default() }).await.unwrap();
+    }
+    assert_eq!(l.crm.customer_score(b).await.unwrap().score, 75);
+    assert_eq!(churn_link(&l, b).await, None, "back at its high: the rule takes its tag away");
+    l.crm.refresh_values().await.unwrap();
+    assert_eq!(churn_link(&l, c).await, Some(false), "a hand-set 流失预警 is never taken away");
+    assert_eq!(names(&l, "tag:流失预警").await, ["丙公司"]);
+}
+
+/// Ten customers with follow-ups (some answered), deals won, open and lost, met over 40 days;
+/// one of them deleted.
+async fn varied(l: &Ledger) -> Vec<i64> {
+    let stages = l.crm.deal_stages().await.unwrap();
+    let stage = |name: &str| stages.iter().find(|s| s.name == name).unwrap().id;
+    let mut ids = Vec::new();
+    for i in 0..10i64 {
+        l.clock.set(t0() + Duration::days(4 * i));
+        let id = add(&l.crm, &input(&format!("客户{i}"), None, None)).await.id;
+        for k in 0..i % 4 {
+            let feedback = (k % 2 == 0).then(|| "有兴趣".to_owned());
+            l.crm.add_followup(id, &FollowupInput { method: "电话".into(), content: "沟通".into(), feedback, ..Default::default() }).await.unwrap();
+        }
+        let (name, amount) = match i % 3 {
+            0 => ("成交", format!("{}万", 10 * (i + 1))),
+            1 => ("合同谈判", "20万".to_owned()),
+            _ => ("流失", "5万".to_owned()),
+        };
+        let deal = yiben::deals::DealInput {
+            customer_id: id,
+            name: "一期".into(),
+            amount,
+            stage_id: Some(stage(name)),
+            lost_reason: (name == "流失").then(|| "价格过高".to_owned()),
+            ..Default::default()
+        };
+        l.crm.add_deal(&deal).await.unwrap();
+        ids.push(id);
+    }
+    // One in the recycle bin: a gap the batches step over.
+    l.crm.delete_customer(ids[5]).await.unwrap();
+    ids
+}
+
+/// Each customer's score and tags (with whether a rule set them).
+async fn values(l: &Ledger, ids: &[i64]) -> Vec<(Option<i64>, Vec<(i64, bool)>)> {
+    let rows = l.crm.list_customers(&ListQuery::first(100)).await.unwrap().items;
+    let mut out = Vec::new();
+    for id in ids {
+        let score = rows.iter().find(|r| r.id == *id).and_then(|r| r.value_score);
+        out.push((score, l.crm.customer_tags(*id).await.unwrap()));
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_refresh_in_batches_gives_what_one_customer_at_a_time_gives() {
+    let (one, batched) = (ledger().await, ledger().await);
+    let ids = varied(&one).await;
+    assert_eq!(varied(&batched).await, ids);
+    for l in [&one, &batched] {
+        l.clock.set(t0() + Duration::days(100));
+    }
+    one.crm.refresh_values_in_batches(1).await.unwrap();
+    batched.crm.refresh_values_in_batches(3).await.unwrap();
+    let got = values(&batched, &ids).await;
+    assert_eq!(got, values(&one, &ids).await);
+    assert!(got.iter().any(|(_, tags)| !tags.is_empty()), "some automatic tags were set");
+    assert!(got.iter().map(|(score, _)| score).collect::<std::collections::HashSet<_>>().len() > 3, "scores differ");
+    // Each customer's own recomputation (the one after a write) agrees too.
+    for (id, (score, _)) in ids.iter().zip(&got).filter(|(id, _)| **id != ids[5]) {
+        assert_eq!(Some(batched.crm.customer_score(*id).await.unwrap().score), *score);
+    }
+}
+
+#[tokio::test]
+async fn an_export_has_tag_and_score_columns() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let l = ledger().await;
+    let [a, ..] = four(&l).await;
+    // An answered call today: R 5 (30) + F 2 (5) + engagement 100% (10) = 45.
+    let call = FollowupInput { method: "电话".into(), content: "沟通".into(), feedback: Some("有兴趣".into()), ..Default::default() };
+    l.crm.add_followup(a, &call).await.unwrap();
+    let file = l.dir.path().join("决策人.xlsx");
+    let query = ListQuery { limit: 100, filter: Some("tag:决策人".into()), ..Default::default() };
+    let columns = yiben::export::Column::parse_list("name,标签,value_score").unwrap();
+    assert_eq!(l.crm.export_customers(&query, &columns, false, &file).await.unwrap(), 2);
+    let mut book: Xlsx<_> = open_workbook(&file).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(rows[0], [Data::String("客户名称".into()), Data::String("标签".into()), Data::String("价值分".into())]);
+    let row = |name: &str| rows.iter().find(|r| r[0] == Data::String(name.into())).unwrap().clone();
+    // Tags in the tags' own order (决策角色 before 行为标签), whatever order they were added in.
+    assert_eq!(row("丙公司")[1], Data::String("决策人、流失预警".into()));
+    assert_eq!(row("甲公司")[1], Data::String("决策人".into()));
+    assert_eq!((&row("甲公司")[2], &row("丙公司")[2]), (&Data::Float(45.0), &Data::Float(0.0)), "number cells");
+}

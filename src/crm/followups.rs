@@ -142,7 +142,7 @@ impl Crm {
     pub(crate) async fn rerun_rules(&self, conn: &mut SqliteConnection, customer_id: i64, now: DateTime<Utc>) -> Result<()> {
         let settings = reminders::load_settings(conn).await?;
         // The score first: an earned grade sets the contact cadence.
-        tags::score::refresh(conn, now, tags::auto::Scope::Customer(customer_id)).await?;
+        tags::score::refresh(conn, now, &settings.score_drop, tags::auto::Scope::Customer(customer_id)).await?;
         tags::auto::refresh(conn, &settings, now, tags::auto::Scope::Customer(customer_id)).await?;
         let scope = rules::Scope::Customer(customer_id);
         rules::withdraw_pending(conn, scope).await?;

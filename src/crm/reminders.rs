@@ -54,6 +54,9 @@ impl Crm {
             rules::withdraw_pending(&mut tx, rules::Scope::All).await?;
             rules::run(&mut tx, &saved, now, self.zone, rules::Scope::All).await?;
         }
+        if old.rules != saved.rules || old.score_drop != saved.score_drop {
+            Crm::values_outdated(&mut tx, now).await?;
+        }
         tx.commit().await?;
         Ok(saved)
     }

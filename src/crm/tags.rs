@@ -38,6 +38,9 @@ pub struct FilterSummary {
 /// The day the last full refresh of automatic tags and scores ran.
 const REFRESHED_ON: &str = "values_refreshed_on";
 
+/// Customer ids per transaction of the full refresh (about a second of work at most).
+pub const REFRESH_BATCH: i64 = 50_000;
+
 impl Crm {
     pub async fn tag_groups(&self) -> Result<Vec<TagGroup>> {
         tags::groups(&mut *self.pool.acquire().await?).await
@@ -194,8 +197,10 @@ impl Crm {
         let now = self.now();
         let mut tx = self.pool.begin().await?;
         crate::customers::get(&mut tx, customer_id).await?;
-        tags::score::refresh(&mut tx, now, auto::Scope::Customer(customer_id)).await?;
-        let mut detail = tags::score::detail(&mut tx, customer_id).await?.ok_or(Error::NotFound { entity: "customer", id: customer_id.to_string() })?;
+        let fall = reminders::load_settings(&mut tx).await?.score_drop;
+        tags::score::refresh(&mut tx, now, &fall, auto::Scope::Customer(customer_id)).await?;
+        let mut detail =
+            tags::score::detail(&mut tx, customer_id, &fall, now).await?.ok_or(Error::NotFound { entity: "customer", id: customer_id.to_string() })?;
         let grading = tags::grading::load(&mut tx).await?;
         let typed = crate::customers::get(&mut tx, customer_id).await?.grade;
         let letter = typed.and_then(|g| g.trim().chars().next()).map(|c| c.to_ascii_uppercase()).filter(|c| "ABC".contains(*c));
@@ -220,16 +225,43 @@ impl Crm {
         Ok(saved)
     }
 
-    /// Recomputes every automatic tag and score over the whole ledger.
+    /// Recomputes every automatic tag and score over the whole ledger, a batch of customer ids
+    /// per transaction so the app's other writes wait for one batch, not for the whole ledger.
     pub async fn refresh_values(&self) -> Result<()> {
+        self.refresh_values_in_batches(REFRESH_BATCH).await
+    }
+
+    /// [`Self::refresh_values`] with `batch` customer ids per transaction.
+    pub async fn refresh_values_in_batches(&self, batch: i64) -> Result<()> {
+        let batch = batch.max(1);
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
-        let settings = reminders::load_settings(&mut tx).await?;
-        auto::refresh(&mut tx, &settings, now, auto::Scope::All).await?;
-        tags::score::refresh(&mut tx, now, auto::Scope::All).await?;
-        settings::put(&mut tx, REFRESHED_ON, &self.zone.today(now), now).await?;
-        tx.commit().await?;
+        let (settings, ids) = {
+            let mut conn = self.pool.acquire().await?;
+            let ids: (Option<i64>, Option<i64>) = sqlx::query_as("SELECT min(id), max(id) FROM customers").fetch_one(&mut *conn).await?;
+            (reminders::load_settings(&mut conn).await?, ids)
+        };
+        if let (Some(first), Some(last)) = ids {
+            let mut from = first;
+            while from <= last {
+                let to = from.saturating_add(batch);
+                let scope = auto::Scope::Range(from, to);
+                let mut tx = self.pool.begin().await?;
+                // The score first: 流失预警 compares it with its recent high.
+                tags::score::refresh(&mut tx, now, &settings.score_drop, scope).await?;
+                auto::refresh(&mut tx, &settings, now, scope).await?;
+                tx.commit().await?;
+                from = to;
+            }
+        }
+        let mut conn = self.pool.acquire().await?;
+        settings::put(&mut conn, REFRESHED_ON, &self.zone.today(now), now).await?;
         Ok(())
+    }
+
+    /// New thresholds for the automatic tags: the scheduler's next pass recomputes them rather
+    /// than waiting for tomorrow.
+    pub(crate) async fn values_outdated(conn: &mut sqlx::SqliteConnection, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        settings::put(conn, REFRESHED_ON, &None::<NaiveDate>, now).await
     }
 
     /// The daily full refresh, when today's has not run yet (recency and "days without

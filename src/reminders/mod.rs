@@ -13,7 +13,7 @@ use ts_rs::TS;
 
 use crate::Zone;
 
-pub use settings::{load as load_settings, save as save_settings, QuietHours, ReminderSettings, RuleKind, RuleSetting};
+pub use settings::{load as load_settings, save as save_settings, QuietHours, ReminderSettings, RuleKind, RuleSetting, ScoreDrop};
 pub use store::{
     agenda, agenda_count, close_on_contact, complete, get, next_pending, open_for_customer, shift_lead, snooze, take_due, upsert_next_step,
 };

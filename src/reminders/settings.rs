@@ -88,6 +88,30 @@ impl RuleSetting {
     }
 }
 
+/// 流失预警 also marks a customer whose value score fell at least `points` below its high
+/// of the last `days` days (SPEC: "or the score falling sharply").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ScoreDrop {
+    pub enabled: bool,
+    pub points: u32,
+    pub days: u32,
+}
+
+impl Default for ScoreDrop {
+    fn default() -> Self {
+        ScoreDrop { enabled: true, points: 20, days: 30 }
+    }
+}
+
+impl ScoreDrop {
+    /// How long a high score counts before the current score takes its place.
+    pub fn window(&self) -> Duration {
+        Duration::days(self.days.into())
+    }
+}
+
 /// No OS notification in this window of the user's day; reminders wait for its end (the
 /// 工作台 still lists them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -131,6 +155,9 @@ pub struct ReminderSettings {
     /// The date custom field (its key) holding the contract or renewal date; absent: the
     /// first date field whose name mentions 到期, 续约 or 续费.
     pub renewal_field: Option<String>,
+    /// Settings stored before the score-fall rule existed read as its defaults.
+    #[serde(default)]
+    pub score_drop: ScoreDrop,
 }
 
 impl Default for ReminderSettings {
@@ -140,6 +167,7 @@ impl Default for ReminderSettings {
             quiet_hours: None,
             rules: RuleKind::ALL.iter().map(|&kind| RuleSetting { kind, enabled: true, value: kind.default_value() }).collect(),
             renewal_field: None,
+            score_drop: ScoreDrop::default(),
         }
     }
 }
@@ -168,6 +196,12 @@ impl ReminderSettings {
             if rule.value == 0 || rule.value > 3650 {
                 errors.insert(format!("rules.{i}.value"), "out_of_range".into());
             }
+        }
+        if !(1..=100).contains(&self.score_drop.points) {
+            errors.insert("scoreDrop.points".into(), "out_of_range".into());
+        }
+        if !(1..=3650).contains(&self.score_drop.days) {
+            errors.insert("scoreDrop.days".into(), "out_of_range".into());
         }
         if !errors.is_empty() {
             return Err(Error::Validation(errors));

@@ -1,6 +1,7 @@
 //! The customer value score (0–100) from RFM, engagement and funnel position, kept on the
 //! customer row with what drove it. One set-based statement serves one customer after a
-//! write and the whole ledger once a day (recency decays without any write).
+//! write and the whole ledger once a day, a batch of customer ids at a time (recency decays
+//! without any write).
 //!
 //! Points: recency 30, frequency 20, monetary 25, engagement 10, funnel 15.
 //! - Recency (R 1–5): days since the last follow-up or deal activity: ≤7 → 5, ≤30 → 4,
@@ -19,6 +20,7 @@ use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 use super::auto::Scope;
+use crate::reminders::ScoreDrop;
 use crate::Result;
 
 const DAY: i64 = 86_400_000;
@@ -56,28 +58,41 @@ pub struct ScoreDetail {
     /// A, B or C by the grading thresholds (设置); a grade typed on the customer wins.
     #[serde(default)]
     pub grade: Option<String>,
+    /// The recent high the score fell from, when the fall is sharp enough for 流失预警
+    /// (设置 → 提醒规则); absent otherwise.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub fell_from: Option<i64>,
 }
 
-pub async fn refresh(conn: &mut SqliteConnection, now: DateTime<Utc>, scope: Scope) -> Result<u64> {
-    let filter = match scope {
-        Scope::All => "1".to_owned(),
-        Scope::Customer(id) => format!("c.id = {id}"),
-    };
+/// Recomputes the scores in `scope`, and each customer's recent high: a score at or above
+/// the high, or a high older than the window, becomes the new high (流失预警 compares them).
+///
+/// The deals and follow-ups of the scope are summed once per customer (grouped, then joined)
+/// rather than asked per customer: correlated subqueries were evaluated again for every use
+/// of their value, and SQLite picked the `deleted_at`-led deal indexes for them, reading every
+/// live deal once per customer.
+pub async fn refresh(conn: &mut SqliteConnection, now: DateTime<Utc>, fall: &ScoreDrop, scope: Scope) -> Result<u64> {
     let sql = format!(
-        "WITH base AS (
-             SELECT c.id,
-                 max(coalesce(c.last_followup_at, 0),
-                     coalesce((SELECT max(d.updated_at) FROM deals d WHERE d.customer_id = c.id AND d.deleted_at IS NULL), 0)) AS touch,
-                 (SELECT count(*) FROM followups f WHERE f.customer_id = c.id AND f.at >= ?1 - 180 * {DAY})
-                   + (SELECT count(*) FROM deals d WHERE d.customer_id = c.id AND d.deleted_at IS NULL AND d.created_at >= ?1 - 180 * {DAY}) AS touches,
-                 (SELECT count(*) FROM followups f WHERE f.customer_id = c.id AND f.at >= ?1 - 180 * {DAY}) AS calls,
-                 (SELECT count(*) FROM followups f WHERE f.customer_id = c.id AND f.at >= ?1 - 180 * {DAY} AND f.feedback IS NOT NULL) AS answered,
-                 (SELECT coalesce(sum(d.amount_fen), 0) FROM deals d JOIN deal_stages s ON s.id = d.stage_id AND s.kind = 'won'
-                   WHERE d.customer_id = c.id AND d.deleted_at IS NULL) AS won,
-                 coalesce((SELECT max(CASE s.kind WHEN 'won' THEN 100 ELSE coalesce(d.probability, s.probability) END)
-                   FROM deals d JOIN deal_stages s ON s.id = d.stage_id AND s.kind <> 'lost'
-                   WHERE d.customer_id = c.id AND d.deleted_at IS NULL), 0) AS funnel
-             FROM customers c WHERE c.deleted_at IS NULL AND {filter}),
+        "WITH
+         deal_sums AS MATERIALIZED (
+             SELECT d.customer_id AS id, max(d.updated_at) AS touched,
+                 sum(d.created_at >= ?1 - 180 * {DAY}) AS new_deals,
+                 sum(CASE WHEN s.kind = 'won' THEN d.amount_fen ELSE 0 END) AS won,
+                 max(CASE s.kind WHEN 'won' THEN 100 WHEN 'lost' THEN NULL ELSE coalesce(d.probability, s.probability) END) AS funnel
+             FROM deals d JOIN deal_stages s ON s.id = d.stage_id
+             WHERE {deals} AND +d.deleted_at IS NULL
+             GROUP BY d.customer_id),
+         call_sums AS MATERIALIZED (
+             SELECT f.customer_id AS id, count(*) AS calls, count(f.feedback) AS answered
+             FROM followups f WHERE {calls} AND f.at >= ?1 - 180 * {DAY}
+             GROUP BY f.customer_id),
+         base AS (
+             SELECT c.id, max(coalesce(c.last_followup_at, 0), coalesce(ds.touched, 0)) AS touch,
+                 coalesce(cs.calls, 0) + coalesce(ds.new_deals, 0) AS touches, coalesce(cs.calls, 0) AS calls,
+                 coalesce(cs.answered, 0) AS answered, coalesce(ds.won, 0) AS won, coalesce(ds.funnel, 0) AS funnel
+             FROM customers c LEFT JOIN deal_sums ds ON ds.id = c.id LEFT JOIN call_sums cs ON cs.id = c.id
+             WHERE c.deleted_at IS NULL AND {customers}),
          graded AS (
              SELECT id, touch, touches, won, funnel,
                  CASE WHEN calls = 0 THEN 0 ELSE (answered * 100) / calls END AS engagement,
@@ -88,24 +103,39 @@ pub async fn refresh(conn: &mut SqliteConnection, now: DateTime<Utc>, scope: Sco
              FROM base),
          points AS (
              SELECT *, (r - 1) * 7.5 AS pr, (f - 1) * 5.0 AS pf, (m - 1) * 6.25 AS pm, engagement / 10.0 AS pe, funnel * 0.15 AS pn
-             FROM graded)
+             FROM graded),
+         scored AS (SELECT *, CAST(round(pr + pf + pm + pe + pn) AS INTEGER) AS score FROM points)
          UPDATE customers SET
-             value_score = CAST(round(p.pr + p.pf + p.pm + p.pe + p.pn) AS INTEGER),
+             value_score = p.score,
+             score_high = CASE WHEN {new_high} THEN p.score ELSE customers.score_high END,
+             score_high_at = CASE WHEN {new_high} THEN ?1 ELSE customers.score_high_at END,
              score_detail = json_object(
-                 'score', CAST(round(p.pr + p.pf + p.pm + p.pe + p.pn) AS INTEGER),
+                 'score', p.score,
                  'recencyDays', CASE WHEN p.touch = 0 THEN NULL ELSE (?1 - p.touch) / {DAY} END,
                  'r', p.r, 'f', p.f, 'm', p.m, 'touches', p.touches, 'wonFen', p.won,
                  'engagement', p.engagement, 'funnel', p.funnel,
                  'points', json_array(CAST(round(p.pr) AS INTEGER), CAST(round(p.pf) AS INTEGER), CAST(round(p.pm) AS INTEGER),
                                       CAST(round(p.pe) AS INTEGER), CAST(round(p.pn) AS INTEGER)))
-         FROM points p WHERE customers.id = p.id"
+         FROM scored p WHERE customers.id = p.id",
+        deals = scope.on("d.customer_id"),
+        calls = scope.on("f.customer_id"),
+        customers = scope.on("c.id"),
+        new_high = format!(
+            "customers.score_high IS NULL OR p.score >= customers.score_high OR customers.score_high_at < ?1 - {}",
+            fall.window().num_milliseconds()
+        )
     );
     Ok(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now.timestamp_millis()).execute(conn).await?.rows_affected())
 }
 
-pub async fn detail(conn: &mut SqliteConnection, customer_id: i64) -> Result<Option<ScoreDetail>> {
-    let raw: Option<Option<String>> =
-        sqlx::query_scalar("SELECT score_detail FROM customers WHERE id = ?").bind(customer_id).fetch_optional(conn).await?;
-    let raw = raw.ok_or(crate::Error::NotFound { entity: "customer", id: customer_id.to_string() })?;
-    Ok(raw.and_then(|json| serde_json::from_str(&json).ok()))
+/// The stored score with what drives it; `fell_from` is set when the score sits at least the
+/// rule's points below a high of its window.
+pub async fn detail(conn: &mut SqliteConnection, customer_id: i64, fall: &ScoreDrop, now: DateTime<Utc>) -> Result<Option<ScoreDetail>> {
+    let row: Option<(Option<String>, Option<i64>, Option<i64>)> =
+        sqlx::query_as("SELECT score_detail, score_high, score_high_at FROM customers WHERE id = ?").bind(customer_id).fetch_optional(conn).await?;
+    let (raw, high, high_at) = row.ok_or(crate::Error::NotFound { entity: "customer", id: customer_id.to_string() })?;
+    let Some(mut detail) = raw.and_then(|json| serde_json::from_str::<ScoreDetail>(&json).ok()) else { return Ok(None) };
+    let recent = high_at.is_some_and(|at| at >= (now - fall.window()).timestamp_millis());
+    detail.fell_from = high.filter(|h| fall.enabled && recent && h - detail.score >= i64::from(fall.points));
+    Ok(Some(detail))
 }

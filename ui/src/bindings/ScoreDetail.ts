@@ -28,4 +28,9 @@ points: number[],
 /**
  * A, B or C by the grading thresholds (设置); a grade typed on the customer wins.
  */
-grade: string | null, };
+grade: string | null, 
+/**
+ * The recent high the score fell from, when the fall is sharp enough for 流失预警
+ * (设置 → 提醒规则); absent otherwise.
+ */
+fellFrom: number | null, };
