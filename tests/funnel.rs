@@ -5,7 +5,7 @@ mod common;
 use chrono::Duration;
 use common::{add, input, ledger, t0, Ledger};
 use yiben::deals::funnel::FunnelStage;
-use yiben::deals::{DealFilter, DealInput, DealSettings, MoveInput, StallReason};
+use yiben::deals::{DealFilter, DealInput, DealQuery, DealSettings, MoveInput, StallReason};
 use yiben::Crm;
 
 async fn ids(crm: &Crm) -> [i64; 6] {
@@ -264,4 +264,47 @@ async fn the_report_and_the_kanban_use_indexes_and_never_read_the_history() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn a_tag_or_segment_filter_narrows_the_kanban_funnel_forecast_and_list() {
+    let l = ledger().await;
+    let [lead, qualified, proposal, negotiation, won, lost] = five_deals(&l).await;
+    // 远航物流 is a 高价值客户 with two open deals: F 50万 in proposal, G 12万 in negotiation.
+    let key = add(&l.crm, &input("远航物流", None, None)).await.id;
+    let value = l.crm.tags().await.unwrap().into_iter().find(|t| t.name == "高价值客户").unwrap().id;
+    l.crm.tag_customers(&yiben::TagTarget::Selection { ids: vec![key] }, &[value], &[]).await.unwrap();
+    l.crm.add_deal(&new(key, "F", "50万", proposal)).await.unwrap();
+    l.crm.add_deal(&DealInput { close_date: Some("2026-04-30".into()), ..new(key, "G", "12万", negotiation) }).await.unwrap();
+
+    let tagged = |text: &str| DealFilter { customer_filter: Some(yiben::deals::CustomerFilter::new(text)), ..Default::default() };
+    let counts = |board: &yiben::deals::Board| -> Vec<i64> {
+        [lead, qualified, proposal, negotiation, won, lost].iter().map(|id| board.columns.iter().find(|c| c.stage.id == *id).unwrap().count).collect()
+    };
+    assert_eq!(counts(&l.crm.deal_board(&DealFilter::default()).await.unwrap()), [1, 1, 1, 1, 1, 2]);
+    let board = l.crm.deal_board(&tagged("tag:高价值客户")).await.unwrap();
+    assert_eq!(counts(&board), [0, 0, 1, 1, 0, 0]);
+    let proposal_column = board.columns.iter().find(|c| c.stage.id == proposal).unwrap();
+    assert_eq!((proposal_column.amount_fen, proposal_column.deals[0].name.as_str()), (50_000_000, "F"));
+    assert_eq!(counts(&l.crm.deal_board(&tagged("NOT tag:高价值客户")).await.unwrap()), [1, 1, 0, 0, 1, 2]);
+
+    let r = l.crm.funnel_report(&tagged("tag:高价值客户")).await.unwrap();
+    assert_eq!((r.total_count, r.won_count, r.open_amount_fen), (2, 0, 62_000_000));
+    assert_eq!((row(&r.stages, proposal).reached, row(&r.stages, negotiation).reached), (2, 1), "G was created in negotiation");
+    let f = l.crm.deal_forecast(&tagged("tag:高价值客户")).await.unwrap();
+    assert_eq!((f.amount_fen, f.won_amount_fen), (62_000_000, 0));
+    assert_eq!(l.crm.deal_forecast(&DealFilter::default()).await.unwrap().won_amount_fen, 30_000_000);
+
+    // A saved segment's filter is the same language; it combines with the other filters.
+    let segment = l.crm.save_segment("重点客户", "tag:高价值客户 OR name:华信科技").await.unwrap();
+    let all = DealQuery { filter: tagged(&segment.filter), limit: 50, cursor: None };
+    assert_eq!(l.crm.list_deals(&all).await.unwrap().items.len(), 7);
+    let one_stage = DealQuery { filter: DealFilter { stage_id: Some(proposal), ..tagged(&segment.filter) }, limit: 50, cursor: None };
+    assert_eq!(l.crm.list_deals(&one_stage).await.unwrap().items.len(), 1, "C went back to qualified; F is in proposal");
+    let nobody = l.crm.funnel_report(&tagged("tag:战略客户")).await.unwrap();
+    assert_eq!(nobody.total_count, 0);
+    assert_eq!(counts(&l.crm.deal_board(&tagged("   ")).await.unwrap()), [1, 1, 1, 1, 1, 2], "blank: no condition");
+
+    let err = l.crm.deal_board(&tagged("tag:高价值客户 AND tag:不存在")).await.unwrap_err();
+    assert_eq!((err.fields()["filter"].as_str(), err.fields()["filter.at"].as_str()), ("unknown_tag", "14"));
 }

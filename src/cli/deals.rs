@@ -4,7 +4,7 @@ use chrono::{DateTime, Local, Utc};
 use clap::{Args, Subcommand};
 
 use yiben::deals::funnel::FunnelReport;
-use yiben::deals::{Deal, DealFilter, DealInput, DealPage, DealQuery, MoveInput, Stage, StageKind};
+use yiben::deals::{CustomerFilter, Deal, DealFilter, DealInput, DealPage, DealQuery, MoveInput, Stage, StageKind};
 use yiben::money::fen_to_wan_text;
 use yiben::settings::Language;
 use yiben::Error;
@@ -137,11 +137,21 @@ pub struct FilterArgs {
     /// Deals created on or before this day.
     #[arg(long)]
     to: Option<String>,
+    /// Only deals of customers matching this filter, as for `customers list --filter`
+    /// (e.g. `tag:高价值客户 AND NOT tag:流失预警`).
+    #[arg(long)]
+    filter: Option<String>,
 }
 
 impl FilterArgs {
     fn filter(&self) -> DealFilter {
-        DealFilter { owner: self.owner.clone(), from: self.from.clone(), to: self.to.clone(), ..Default::default() }
+        DealFilter {
+            owner: self.owner.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            customer_filter: self.filter.clone().map(CustomerFilter::new),
+            ..Default::default()
+        }
     }
 }
 

@@ -29,6 +29,16 @@ impl Crm {
         Ok(Context { stages, rules, zone: self.zone })
     }
 
+    /// The filter with its customer condition checked against the ledger at `now`, as
+    /// `store::push_filter` needs it.
+    async fn checked(&self, conn: &mut SqliteConnection, filter: &DealFilter, now: DateTime<Utc>) -> Result<DealFilter> {
+        let mut filter = filter.clone();
+        if let Some(customers) = &mut filter.customer_filter {
+            customers.prepare(conn, now, self.zone).await?;
+        }
+        Ok(filter)
+    }
+
     pub async fn add_deal(&self, input: &DealInput) -> Result<Deal> {
         let now = self.now();
         let mut tx = self.pool.begin().await?;
@@ -129,7 +139,8 @@ impl Crm {
         let now = self.now();
         let mut tx = self.pool.begin().await?;
         let ctx = self.deal_context(&mut tx, now).await?;
-        store::page(&mut tx, query, &ctx).await
+        let query = DealQuery { filter: self.checked(&mut tx, &query.filter, now).await?, ..query.clone() };
+        store::page(&mut tx, &query, &ctx).await
     }
 
     /// The kanban: every stage with its count and amounts, and its first cards.
@@ -137,6 +148,7 @@ impl Crm {
         let now = self.now();
         let mut tx = self.pool.begin().await?;
         let ctx = self.deal_context(&mut tx, now).await?;
+        let filter = &self.checked(&mut tx, filter, now).await?;
         let rows = store::summary(&mut tx, filter, self.zone).await?;
         let mut columns = Vec::with_capacity(ctx.stages.len());
         for stage in &ctx.stages {
@@ -163,14 +175,16 @@ impl Crm {
     pub async fn funnel_report(&self, filter: &DealFilter) -> Result<FunnelReport> {
         let mut tx = self.pool.begin().await?;
         let stages = stages::list(&mut tx).await?;
-        funnel::report(&mut tx, &stages, filter, self.zone).await
+        let filter = self.checked(&mut tx, filter, self.now()).await?;
+        funnel::report(&mut tx, &stages, &filter, self.zone).await
     }
 
     /// SQLite's query plans behind the funnel report and the kanban's first load.
     pub async fn funnel_plans(&self, filter: &DealFilter) -> Result<Vec<(String, Vec<String>)>> {
         let mut conn = self.pool.acquire().await?;
         let stages = stages::list(&mut conn).await?;
-        funnel::plans(&mut conn, &stages, filter, self.zone).await
+        let filter = self.checked(&mut conn, filter, self.now()).await?;
+        funnel::plans(&mut conn, &stages, &filter, self.zone).await
     }
 
     /// Adds generated deals with their past (the benchmark's data), in one transaction.
@@ -183,9 +197,11 @@ impl Crm {
     }
 
     pub async fn deal_forecast(&self, filter: &DealFilter) -> Result<Forecast> {
+        let now = self.now();
         let mut tx = self.pool.begin().await?;
         let stages = stages::list(&mut tx).await?;
-        forecast::forecast(&mut tx, &stages, filter, self.zone, self.zone.offset_at(self.now())).await
+        let filter = self.checked(&mut tx, filter, now).await?;
+        forecast::forecast(&mut tx, &stages, &filter, self.zone, self.zone.offset_at(now)).await
     }
 
     /// Open deals that are stalled (no contact for N days, overdue, too long in their stage).
@@ -193,7 +209,8 @@ impl Crm {
         let now = self.now();
         let mut tx = self.pool.begin().await?;
         let ctx = self.deal_context(&mut tx, now).await?;
-        stalled::list(&mut tx, &ctx, filter, limit).await
+        let filter = self.checked(&mut tx, filter, now).await?;
+        stalled::list(&mut tx, &ctx, &filter, limit).await
     }
 
     pub async fn deal_stages(&self) -> Result<Vec<Stage>> {

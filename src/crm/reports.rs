@@ -165,5 +165,6 @@ fn cohort(scope: &Scope) -> DealFilter {
         to: Some(scope.range.to.clone()),
         customer_id: None,
         stage_id: None,
+        customer_filter: None,
     }
 }

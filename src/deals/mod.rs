@@ -3,6 +3,7 @@
 //! Every SQL statement on these tables lives in this module.
 
 pub mod bulk;
+pub mod customer_filter;
 pub mod forecast;
 pub mod funnel;
 pub(crate) mod input;
@@ -16,6 +17,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use customer_filter::CustomerFilter;
 pub use input::NewDeal;
 pub use store::customer_of;
 
@@ -213,8 +215,8 @@ pub struct StageChange {
     pub at: DateTime<Utc>,
 }
 
-/// Which deals a board, list or report covers. Tag and segment conditions join here later
-/// (see `store::push_filter`, the one place that turns a filter into SQL).
+/// Which deals a board, list or report covers (see `store::push_filter`, the one place that
+/// turns a filter into SQL).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -231,6 +233,10 @@ pub struct DealFilter {
     pub customer_id: Option<i64>,
     #[ts(optional, type = "number | null")]
     pub stage_id: Option<i64>,
+    /// Only the deals of customers matching this customer-list filter (`tag:高价值客户`, a
+    /// segment's filter). The façade checks it against the ledger before it is used.
+    #[ts(optional, type = "string")]
+    pub customer_filter: Option<CustomerFilter>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]

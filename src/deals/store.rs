@@ -329,8 +329,8 @@ pub fn created_range(filter: &DealFilter, zone: Zone) -> Result<(Option<i64>, Op
     Ok((from, to))
 }
 
-/// The ONE place a [`DealFilter`] becomes SQL (over `deals d`, live deals only). Tag and
-/// segment conditions on the customer are added here when segments exist.
+/// The ONE place a [`DealFilter`] becomes SQL (over `deals d`, live deals only), tag and
+/// segment conditions on the customer included.
 pub fn push_filter(qb: &mut QueryBuilder<Sqlite>, filter: &DealFilter, zone: Zone) -> Result<()> {
     push_filter_for(qb, filter, zone, true)
 }
@@ -356,6 +356,9 @@ pub fn push_filter_for(qb: &mut QueryBuilder<Sqlite>, filter: &DealFilter, zone:
     }
     if let Some(stage) = filter.stage_id {
         qb.push(" AND d.stage_id = ").push_bind(stage);
+    }
+    if let Some(customers) = &filter.customer_filter {
+        customers.push(qb)?;
     }
     Ok(())
 }

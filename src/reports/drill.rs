@@ -216,6 +216,7 @@ async fn listing(
                 to: Some(scope.range.to.clone()),
                 customer_id: None,
                 stage_id: Some(*stage_id),
+                customer_filter: None,
             };
             push_filter(qb, &filter, zone)?;
             (DrillKind::Deal, LARGEST)
