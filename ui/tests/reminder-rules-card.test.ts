@@ -15,6 +15,7 @@ const stored = {
   quietHours: null,
   rules: kinds.map((kind, i) => ({ kind, enabled: true, value: values[i] })),
   renewalField: null,
+  scoreDrop: { enabled: true, points: 20, days: 30 },
 }
 const fields = [
   { id: 1, key: 'cf_1', label: '合同到期日', kind: 'date', options: [], position: 0, inList: false },
@@ -45,6 +46,27 @@ describe('ReminderRulesCard', () => {
     }
     expect(byTestId('rule-first_contact')!.textContent).toContain('小时未首次联系')
     expect(byTestId('rule-dormant')!.textContent).toContain('天未联系')
+    expect(byTestId('rule-score-drop')!.textContent).toContain('流失预警')
+    expect((byTestId('rule-score-drop-points')!.querySelector('input') as HTMLInputElement).value).toBe('20')
+    expect((byTestId('rule-score-drop-days')!.querySelector('input') as HTMLInputElement).value).toBe('30')
+  })
+
+  it('saves the score-drop rule of 流失预警 and marks what the core refused', async () => {
+    let refuse = false
+    const calls = serve((cmd, args) => {
+      if (cmd !== 'reminder_settings_set') return null
+      if (refuse) throw { code: 'VALIDATION', message: 'invalid', fields: { 'scoreDrop.points': 'out_of_range' } }
+      return args.settings
+    })
+    await mountWith(ReminderRulesCard)
+    await typeInto('rule-score-drop-points', '15')
+    await typeInto('rule-score-drop-days', '14')
+    await clickTestId('reminder-settings-save')
+    const sent = calls.find(([cmd]) => cmd === 'reminder_settings_set')![1].settings as typeof stored
+    expect(sent.scoreDrop).toEqual({ enabled: true, points: 15, days: 14 })
+    refuse = true
+    await clickTestId('reminder-settings-save')
+    expect(byTestId('rule-score-drop-error')!.textContent!.trim()).toBe('超出允许范围')
   })
 
   it('saves the changed lead time, a switched-off rule, a new threshold and quiet hours', async () => {
@@ -101,5 +123,6 @@ describe('ReminderRulesCard', () => {
     await mountWith(ReminderRulesCard, {}, 'en')
     expect(byTestId('rule-first_contact')!.textContent).toContain('New customer not contacted within')
     expect(byTestId('reminder-rules-card')!.textContent).toContain('Start at login')
+    expect(byTestId('rule-score-drop')!.textContent).toContain('churn risk')
   })
 })
