@@ -239,6 +239,16 @@ describe('customer tags and score', () => {
     expect(byTestId('score-recency')?.textContent).toContain('3 天前联系')
     expect(byTestId('score-monetary')?.textContent).toContain('已成交 ¥200,000')
     expect(byTestId('value-score-explain')?.textContent).toBe('分数主要来自「最近联系」；推进商机阶段会提高分数。')
+    expect(byTestId('value-score-fall')).toBeNull()
+    wrapper.unmount()
+  })
+
+  it('says when a sharp fall of the score is why the customer is 流失预警', async () => {
+    backend(handle((cmd) => cmd === 'customer_score'
+      ? { score: 35, recencyDays: 0, r: 5, f: 2, m: 1, touches: 1, wonFen: 0, engagement: 0, funnel: 0, points: [30, 5, 0, 0, 0], fellFrom: 75 }
+      : undefined))
+    const { wrapper } = await mountWith(ValueScoreCard, { customerId: 42 })
+    expect(byTestId('value-score-fall')?.textContent?.trim()).toBe('比近期高点 75 分下降了 40 分，已标为「流失预警」。')
     wrapper.unmount()
   })
 })
