@@ -74,3 +74,24 @@ fn errors_have_their_exit_codes() {
     assert_eq!(text.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&text.stderr).contains("预计金额"));
 }
+
+#[test]
+fn deals_and_the_funnel_narrow_to_customers_matching_a_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let add = |name: &str| json(&yiben(&db, &["customers", "add", "--name", name, "--json"]))["id"].to_string();
+    let (key, other) = (add("远航物流"), add("华信科技"));
+    json(&yiben(&db, &["customers", "tag", &key, "--add", "高价值客户", "--json"]));
+    for (customer, amount) in [(&key, "50万"), (&key, "12万"), (&other, "8万")] {
+        json(&yiben(&db, &["deals", "add", "--customer", customer, "--name", "一期", "--amount", amount, "--json"]));
+    }
+    let page = json(&yiben(&db, &["deals", "list", "--filter", "tag:高价值客户", "--json"]));
+    let names: Vec<&str> = page["items"].as_array().unwrap().iter().map(|d| d["customerName"].as_str().unwrap()).collect();
+    assert_eq!(names, ["远航物流", "远航物流"]);
+    let report = json(&yiben(&db, &["report", "funnel", "--filter", "NOT tag:高价值客户", "--json"]));
+    assert_eq!(report["totalCount"], 1);
+    let all = json(&yiben(&db, &["report", "funnel", "--json"]));
+    assert_eq!(all["totalCount"], 3);
+    let err = failed(&yiben(&db, &["report", "funnel", "--filter", "tag:", "--json"]), 4);
+    assert_eq!((err["fields"]["filter"].as_str(), err["fields"]["filter.at"].as_str()), (Some("empty_value"), Some("3")));
+}
