@@ -169,6 +169,8 @@ pub async fn reminders(session: &Session, command: &RemindersCommand) -> Result<
                 for rule in &settings.rules {
                     println!("{}\t{}\t{}", rule.kind.as_str(), if rule.enabled { "on" } else { "off" }, rule.value);
                 }
+                let drop = settings.score_drop;
+                println!("score_drop\t{}\t{} points in {} days", if drop.enabled { "on" } else { "off" }, drop.points, drop.days);
             }
         }
     }
