@@ -6,6 +6,7 @@ mod followup_commands;
 mod deal_commands;
 mod import_commands;
 mod notifications;
+mod report_commands;
 mod scheduler;
 mod tag_commands;
 mod tray;
@@ -136,6 +137,16 @@ pub fn run() {
             deal_commands::lost_reasons_delete,
             deal_commands::deal_settings_get,
             deal_commands::deal_settings_set,
+            report_commands::reports_dashboard,
+            report_commands::reports_customers,
+            report_commands::reports_performance,
+            report_commands::reports_followups,
+            report_commands::reports_funnel,
+            report_commands::reports_drill,
+            report_commands::reports_owners,
+            report_commands::reports_export,
+            report_commands::reports_save_path,
+            report_commands::reports_save_png,
         ])
         // Closing the window keeps the app in the tray so reminders still fire; 退出 quits.
         .on_window_event(|window, event| {
