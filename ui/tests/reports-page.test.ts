@@ -336,7 +336,7 @@ describe('ReportsPage: the reports', () => {
     serve()
     await mountWith(ReportsPage, {}, 'en')
     expect(text('kpi-new_customers')).toContain('New customers')
-    expect(text('kpi-mom-new_customers')).toBe('vs. prev.▲+25.0%')
+    expect(text('kpi-mom-new_customers')).toBe('MoM▲+25.0%')
     await tab('funnel')
     expect(text('funnel-weakest')).toBe('Qualified converts only 28.6%: the weakest stage, worth working on')
   })

@@ -94,8 +94,9 @@ export function trendOption(points: TrendPoint[], words: Words, amount: Label) {
         return p ? `<b>${p.month}</b><br/>${words.newCustomers}: ${p.newCustomers}<br/>${words.wonAmount}: ${amount(p.wonAmountFen)} (${p.wonCount})` : ''
       },
     },
-    legend: { top: 0, right: 8, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 12 } },
-    grid: { left: 44, right: 52, top: 34, bottom: 28 },
+    // Centred above the plot: the two axis names sit at its corners.
+    legend: { top: 0, left: 'center', itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 12 } },
+    grid: { left: 44, right: 52, top: 48, bottom: 28 },
     xAxis: { type: 'category', data: points.map((p) => p.month.slice(2).replace('-', '/')), axisLabel: AXIS_LABEL },
     yAxis: [
       { type: 'value', name: words.countAxis, minInterval: 1, nameTextStyle: AXIS_LABEL, axisLabel: AXIS_LABEL },
