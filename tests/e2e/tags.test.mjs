@@ -1,12 +1,24 @@
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { after, before, test } from 'node:test'
-import { By, until } from 'selenium-webdriver'
+import { By, Key, until } from 'selenium-webdriver'
 import {
   byTestId, choose, click, find, ledgerOf, screenshot, startDriver, step, text, type, waitForText, yiben,
 } from './harness.mjs'
 
+// The export lands in the downloads folder the XDG user dirs name: a fresh one.
+const configHome = mkdtempSync(path.join(os.tmpdir(), 'yiben-e2e-config-'))
+const downloads = path.join(configHome, '下载')
+
 let driver
-before(async () => { driver = await startDriver() })
+before(async () => {
+  mkdirSync(downloads, { recursive: true })
+  writeFileSync(path.join(configHome, 'user-dirs.dirs'), `XDG_DOWNLOAD_DIR="${downloads}"\n`)
+  driver = await startDriver(undefined, { XDG_CONFIG_HOME: configHome })
+})
 after(() => driver?.stop())
 
 /** Ticks a customer's row checkbox in the list. */
@@ -292,6 +304,133 @@ test('tags, filters, segments and the value score', async (t) => {
       await openRow(app, '远景软件有限公司')
       await waitForText(app, 'score-recency', /Never contacted/)
       await screenshot(app, 'en-tags-detail')
+      await click(app, 'lang-zh-CN')
+    })
+  } finally {
+    await app.quit()
+  }
+})
+
+/** The header row and the rows of an exported sheet, read by openpyxl. */
+function sheetRows(file) {
+  const script = 'import json, sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1]).active\nprint(json.dumps([[c.value for c in r] for r in ws.iter_rows()], ensure_ascii=False, default=str))'
+  const out = spawnSync('python3', ['-c', script, file], { encoding: 'utf8' })
+  assert.equal(out.status, 0, `openpyxl could not read ${file}: ${out.stderr}`)
+  return JSON.parse(out.stdout)
+}
+
+test('deals narrowed to tagged customers, a sharp fall of the score, tags in the export', async (t) => {
+  const db = ledgerOf(driver)
+  const value = yiben(db, ['tags', 'list']).find((tag) => tag.name === '高价值客户')
+  const stages = Object.fromEntries(yiben(db, ['deals', 'stages']).map((s) => [s.code, s.id]))
+  const yh = yiben(db, ['customers', 'add', '--name', '远航物流有限公司', '--owner', '王经理'])
+  const df = yiben(db, ['customers', 'add', '--name', '东方电气有限公司', '--owner', '李经理'])
+  yiben(db, ['customers', 'tag', String(yh.id), '--add', '高价值客户'])
+  const deal = (customer, name, amount, stage) => yiben(db, ['deals', 'add', '--customer', String(customer.id), '--name', name, '--amount', amount, '--stage', stage])
+  deal(yh, '仓储系统', '50万', 'proposal')
+  deal(yh, '运输管理', '12万', 'negotiation')
+  // 东方电气 won 100万 (score 75), then that deal was lost: 43, a fall of 32 from its high.
+  const frame = deal(df, '年度框架', '100万', 'won')
+  deal(df, '二期扩容', '20万', 'proposal')
+  yiben(db, ['deals', 'move', String(frame.id), '--stage', 'lost', '--reason', '价格过高'])
+  const churn = yiben(db, ['customers', 'list', '--filter', 'tag:流失预警'])
+  assert.deepEqual(churn.items.map((c) => c.name), ['东方电气有限公司'], 'the fall tags it by itself')
+
+  const counts = async (app) => Promise.all(['proposal', 'negotiation', 'lost'].map((code) => text(app, `kanban-count-${stages[code]}`)))
+  const waitForCounts = async (app, expected) => {
+    let last
+    await app.wait(async () => {
+      last = await counts(app).catch(() => null)
+      return JSON.stringify(last) === JSON.stringify(expected)
+    }, 10000).catch(() => { throw new Error(`kanban counts were ${JSON.stringify(last)}, expected ${JSON.stringify(expected)}`) })
+  }
+  const tab = async (app, name) => {
+    await (await app.findElement(By.css(`.n-tabs-tab[data-name="${name}"]`))).click()
+    await app.sleep(350)
+  }
+
+  const app = await driver.session()
+  try {
+    await step(t, () => app, 'a quick tag chip narrows the kanban, the funnel and the forecast', async () => {
+      await click(app, 'nav-deals')
+      await waitForCounts(app, ['2', '1', '1'])
+      await click(app, `deals-quick-tag-${value.id}`)
+      await waitForCounts(app, ['1', '1', '0'])
+      await waitForText(app, 'deals-filter-summary', '只看这些客户的商机：标签是「高价值客户」')
+      await screenshot(app, 'zh-deals-customer-filter')
+      await tab(app, 'funnel')
+      await app.wait(async () => {
+        const tds = await (await find(app, 'funnel-row-proposal')).findElements(By.css('td')).catch(() => [])
+        return tds.length > 1 && (await tds[1].getText()) === '1'
+      }, 10000, 'the funnel counts one deal in 方案提交')
+      await screenshot(app, 'zh-deals-customer-filter-funnel')
+      await tab(app, 'forecast')
+      await waitForText(app, 'forecast-amount', /62万/)
+      await tab(app, 'kanban')
+    })
+
+    await step(t, () => app, 'a mistake in the filter is shown and the deals stay; clearing shows every deal', async () => {
+      await type(app, 'deals-filter-text', 'tag:不存在')
+      await (await (await find(app, 'deals-filter-text')).findElement(By.css('input'))).sendKeys(Key.ENTER)
+      await waitForText(app, 'deals-filter-error', '没有这个标签')
+      await waitForCounts(app, ['1', '1', '0'])
+      await screenshot(app, 'zh-deals-customer-filter-error')
+      await click(app, 'deals-filter-clear')
+      await waitForCounts(app, ['2', '1', '1'])
+    })
+
+    await step(t, () => app, 'the score card says the sharp fall is why the customer is 流失预警', async () => {
+      await click(app, 'nav-customers')
+      await openRow(app, '东方电气有限公司')
+      await waitForText(app, 'value-score', '43')
+      await waitForText(app, 'value-score-fall', '比近期高点 75 分下降了 32 分，已标为「流失预警」。')
+      await waitForText(app, 'customer-tags', /流失预警/)
+      await screenshot(app, 'zh-tags-score-fall')
+    })
+
+    await step(t, () => app, 'settings: the score-drop rule of 流失预警 beside the no-response rule', async () => {
+      await click(app, 'nav-settings')
+      await app.executeScript('arguments[0].scrollIntoView({ block: "center" })', await find(app, 'rule-score-drop'))
+      await waitForText(app, 'rule-score-drop', /天内下降[\s\S]*分及以上（流失预警）/)
+      assert.equal(await (await (await find(app, 'rule-score-drop-points')).findElement(By.css('input'))).getAttribute('value'), '20')
+      await screenshot(app, 'zh-settings-score-drop')
+    })
+
+    await step(t, () => app, 'the export carries the 标签 and 价值分 columns', async () => {
+      await click(app, 'nav-customers')
+      await click(app, `quick-tag-${value.id}`)
+      await sorted(app, ['远航物流有限公司'])
+      await click(app, 'export-customers')
+      const toast = await app.wait(until.elementLocated(By.xpath("//div[contains(@class,'n-message__content') and contains(., '已导出到')]")), 20000)
+      await app.wait(async () => (await toast.getText()).includes('已导出到'), 10000)
+      const file = (await toast.getText()).replace(/^.*已导出到\s*/s, '').trim()
+      assert.equal(path.dirname(file), downloads)
+      const [header, row] = sheetRows(file)
+      assert.ok(header.includes('标签') && header.includes('价值分'), `headers ${header}`)
+      assert.equal(row[header.indexOf('客户名称')], '远航物流有限公司')
+      assert.equal(row[header.indexOf('标签')], '高价值客户')
+      assert.equal(typeof row[header.indexOf('价值分')], 'number')
+      await click(app, `quick-tag-${value.id}`)
+      // The toast would sit on the next screenshots.
+      await app.wait(until.stalenessOf(toast), 15000)
+    })
+
+    await step(t, () => app, 'in English: the deals filter, the fall, the rule', async () => {
+      await click(app, 'lang-en')
+      await click(app, 'nav-deals')
+      await waitForCounts(app, ['2', '1', '1'])
+      await click(app, `deals-quick-tag-${value.id}`)
+      await waitForCounts(app, ['1', '1', '0'])
+      await waitForText(app, 'deals-filter-summary', 'Only deals of these customers: tag is "高价值客户"')
+      await screenshot(app, 'en-deals-customer-filter')
+      await click(app, 'nav-customers')
+      await openRow(app, '东方电气有限公司')
+      await waitForText(app, 'value-score-fall', 'Down 32 points from a recent high of 75: marked “churn risk”.')
+      await screenshot(app, 'en-tags-score-fall')
+      await click(app, 'nav-settings')
+      await app.executeScript('arguments[0].scrollIntoView({ block: "center" })', await find(app, 'rule-score-drop'))
+      await waitForText(app, 'rule-score-drop', /churn risk/)
+      await screenshot(app, 'en-settings-score-drop')
       await click(app, 'lang-zh-CN')
     })
   } finally {
