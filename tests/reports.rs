@@ -170,6 +170,9 @@ async fn kpis_compare_with_the_previous_period_and_a_year_ago() {
     let sep = d.trend.iter().find(|p| p.month == "2026-09").unwrap();
     assert_eq!((sep.new_customers, sep.won_amount_fen), (3, 0));
     assert_eq!(d.trend.len(), 12);
+    // The 工作台's cards alone are the dashboard's.
+    let cards = b.l.crm.report_kpis(&october(None)).await.unwrap();
+    assert_eq!((cards.kpis, cards.period), (d.kpis.clone(), d.period.clone()));
     assert_eq!(d.trend.last().unwrap().month, "2026-10");
 }
 

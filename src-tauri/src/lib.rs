@@ -138,6 +138,7 @@ pub fn run() {
             deal_commands::deal_settings_get,
             deal_commands::deal_settings_set,
             report_commands::reports_dashboard,
+            report_commands::reports_kpis,
             report_commands::reports_customers,
             report_commands::reports_performance,
             report_commands::reports_followups,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 use yiben::reports::drill::{DrillPage, DrillQuery};
-use yiben::reports::{CustomerAnalysis, Dashboard, Dimension, FollowupEfficiency, FunnelAnalysis, Performance, ReportQuery};
+use yiben::reports::{CustomerAnalysis, Dashboard, Dimension, FollowupEfficiency, FunnelAnalysis, KpiCards, Performance, ReportQuery};
 use yiben::{Crm, Error, ReportKind};
 
 type Result<T> = std::result::Result<T, Error>;
@@ -20,6 +20,11 @@ const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n
 #[tauri::command]
 pub async fn reports_dashboard(crm: State<'_, Crm>, query: ReportQuery) -> Result<Dashboard> {
     crm.dashboard(&query).await
+}
+
+#[tauri::command]
+pub async fn reports_kpis(crm: State<'_, Crm>, query: ReportQuery) -> Result<KpiCards> {
+    crm.report_kpis(&query).await
 }
 
 #[tauri::command]

@@ -15,7 +15,7 @@ use crate::reports::scope::{Scope, StageSets};
 use crate::reports::xlsx::{self, ReportBook};
 use crate::reports::{
     analysis, efficiency, kpis, performance, period, CustomerAnalysis, Dashboard, Dimension, FollowupEfficiency,
-    FunnelAnalysis, Performance, ReportQuery, ResolvedPeriod,
+    FunnelAnalysis, KpiCards, Performance, ReportQuery, ResolvedPeriod,
 };
 use crate::Result;
 
@@ -57,6 +57,16 @@ impl Crm {
             sources: analysis::analysis(conn, &scope, &sets, Dimension::Source).await?,
             period,
         })
+    }
+
+    /// The KPI cards without the charts.
+    pub async fn report_kpis(&self, q: &ReportQuery) -> Result<KpiCards> {
+        let period = self.resolve(q)?;
+        let mut tx = self.pool.begin().await?;
+        let sets = StageSets::new(&stages::list(&mut tx).await?);
+        let kpis = kpis::kpis(&mut tx, &period, q.owner.as_deref(), &sets).await?;
+        tx.commit().await?;
+        Ok(KpiCards { period, kpis })
     }
 
     pub async fn customer_analysis(&self, q: &ReportQuery, dimension: Dimension) -> Result<CustomerAnalysis> {

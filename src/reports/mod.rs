@@ -270,6 +270,15 @@ pub struct FunnelAnalysis {
     pub funnel: FunnelReport,
 }
 
+/// The KPI cards alone (the 工作台 shows them without the charts).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KpiCards {
+    pub period: ResolvedPeriod,
+    pub kpis: Vec<Kpi>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]

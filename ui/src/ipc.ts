@@ -266,6 +266,7 @@ import type { FollowupEfficiency } from './bindings/FollowupEfficiency'
 import type { FunnelAnalysis } from './bindings/FunnelAnalysis'
 import type { GroupRow } from './bindings/GroupRow'
 import type { Kpi } from './bindings/Kpi'
+import type { KpiCards } from './bindings/KpiCards'
 import type { KpiKey } from './bindings/KpiKey'
 import type { LostReasonRow } from './bindings/LostReasonRow'
 import type { MethodRow } from './bindings/MethodRow'
@@ -281,12 +282,13 @@ import type { TrendPoint } from './bindings/TrendPoint'
 
 export type {
   CustomerAnalysis, Dashboard, Dimension, DrillKind, DrillPage, DrillQuery, DrillRow, DrillTarget, FollowupEfficiency,
-  FunnelAnalysis, GroupRow, Kpi, KpiKey, LostReasonRow, MethodRow, MonthSeries, Performance, PerformanceRow, PeriodPreset,
+  FunnelAnalysis, GroupRow, Kpi, KpiCards, KpiKey, LostReasonRow, MethodRow, MonthSeries, Performance, PerformanceRow, PeriodPreset,
   PeriodRange, ReportKind, ReportQuery, ResolvedPeriod, TrendPoint,
 }
 
 export const reportsApi = {
   dashboard: (query: ReportQuery) => call<Dashboard>('reports_dashboard', { query }),
+  kpis: (query: ReportQuery) => call<KpiCards>('reports_kpis', { query }),
   customers: (query: ReportQuery, dimension: Dimension) => call<CustomerAnalysis>('reports_customers', { query, dimension }),
   performance: (query: ReportQuery) => call<Performance>('reports_performance', { query }),
   followups: (query: ReportQuery) => call<FollowupEfficiency>('reports_followups', { query }),

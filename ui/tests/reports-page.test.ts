@@ -346,12 +346,13 @@ describe('WorkbenchPage: this month’s KPI cards', () => {
   it('shows the five cards for this month and drills from them', async () => {
     const calls = backend((cmd) => {
       if (cmd === 'workbench') return { due: [], newCustomers: [], dealsAtRisk: [] }
-      if (cmd === 'reports_dashboard') return dashboard
+      if (cmd === 'reports_kpis') return { period: dashboard.period, kpis: dashboard.kpis }
       if (cmd === 'reports_drill') return page(3, null)
       return null
     })
     await mountWith(WorkbenchPage)
-    expect(lastArgs(calls, 'reports_dashboard')).toEqual({ query: { preset: 'month' } })
+    expect(lastArgs(calls, 'reports_kpis')).toEqual({ query: { preset: 'month' } })
+    expect(calls.some(([cmd]) => cmd === 'reports_dashboard')).toBe(false)
     expect(text('workbench-kpis')).toContain('本月业绩')
     expect(text('kpi-value-deals_won')).toBe('3')
     await clickTestId('kpi-followups')
@@ -362,7 +363,7 @@ describe('WorkbenchPage: this month’s KPI cards', () => {
   it('leaves the row out when the figures cannot be had', async () => {
     backend((cmd) => {
       if (cmd === 'workbench') return { due: [], newCustomers: [], dealsAtRisk: [] }
-      if (cmd === 'reports_dashboard') throw { code: 'DATABASE', message: 'x', fields: {} }
+      if (cmd === 'reports_kpis') throw { code: 'DATABASE', message: 'x', fields: {} }
       return null
     })
     await mountWith(WorkbenchPage)
