@@ -6,6 +6,7 @@
 pub mod deals;
 pub mod import;
 pub mod reminders;
+pub mod reports;
 pub mod tags;
 
 use std::fmt::Write as _;

@@ -130,6 +130,21 @@ enum BenchCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Time every dashboard widget and report on a generated ledger (customers, follow-ups,
+    /// deals over three years), with the query plans and the bare-sqlx baselines. Periods are
+    /// taken at --now (default 2026-11-24 10:00 +08:00).
+    Reports {
+        #[arg(long, default_value_t = 1_000_000)]
+        customers: usize,
+        #[arg(long, default_value_t = 5_000_000)]
+        followups: usize,
+        #[arg(long, default_value_t = 200_000)]
+        deals: usize,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Add generated customers to the ledger given by --db (for measuring the app).
     Seed {
         #[arg(long)]
@@ -274,6 +289,11 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             emit(report.await, out)
         }
         Command::Bench(BenchCommand::Deals { deals, runs, out }) => emit(yiben::bench::deals::run(*deals, *runs).await, out),
+        Command::Bench(BenchCommand::Reports { customers, followups, deals, runs, out }) => {
+            let sizes = yiben::bench::reports::Sizes { customers: *customers, followups: *followups, deals: *deals };
+            let report = in_scratch("reports", |dir| async move { yiben::bench::reports::run(&dir, sizes, (*runs).max(1), cli.now).await });
+            emit(report.await, out)
+        }
         Command::Bench(BenchCommand::Seed { customers }) => with_session!(cli, false, |s| async {
             yiben::bench::seed(&s.crm, *customers).await.map_err(|e| s.fail(e))?;
             println!("{customers}");
