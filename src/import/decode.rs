@@ -25,6 +25,8 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, TextEncoding), ImportError> 
         (strict(UTF_16LE, rest)?, TextEncoding::Utf16Le)
     } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         (strict(UTF_16BE, rest)?, TextEncoding::Utf16Be)
+    } else if let Some((text, encoding)) = utf16_without_bom(bytes) {
+        (text, encoding)
     } else if bytes.contains(&0) {
         // Text never contains NUL outside UTF-16; this is a binary file with a text extension.
         return Err(ImportError::Unreadable("not a text file".into()));
@@ -42,6 +44,25 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, TextEncoding), ImportError> 
         return Err(ImportError::Empty);
     }
     Ok((text, encoding))
+}
+
+/// UTF-16 saved without its BOM (some exports and scripts write it so). Tabs, line breaks
+/// and digits are ASCII, so such text has NULs, and all of them in the high byte of a unit:
+/// at odd offsets for little-endian, even ones for big-endian. Binary files put NULs anywhere.
+fn utf16_without_bom(bytes: &[u8]) -> Option<(String, TextEncoding)> {
+    if bytes.len() % 2 != 0 || !bytes.contains(&0) {
+        return None;
+    }
+    let nul_at = |parity: usize| bytes.iter().enumerate().any(|(i, b)| *b == 0 && i % 2 == parity);
+    let (encoding, label) = match (nul_at(0), nul_at(1)) {
+        (false, true) => (UTF_16LE, TextEncoding::Utf16Le),
+        (true, false) => (UTF_16BE, TextEncoding::Utf16Be),
+        _ => return None,
+    };
+    let text = strict(encoding, bytes).ok()?;
+    // Control characters other than tab and line breaks mean binary that happened to fit.
+    let binary = text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'));
+    (!binary).then_some((text, label))
 }
 
 /// Decodes without replacement characters: any malformed sequence means a wrong guess.
@@ -83,6 +104,21 @@ mod tests {
         ];
         for (bytes, encoding) in cases {
             assert_eq!(decode_text(&bytes).unwrap(), (text.to_owned(), encoding), "{encoding:?}");
+        }
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_recognized_by_where_its_nuls_are() {
+        let text = "客户名称\t电话\r\n华信科技\t13912345678\r\n";
+        for big_endian in [false, true] {
+            let bytes = utf16(text, big_endian)[2..].to_vec();
+            let want = if big_endian { TextEncoding::Utf16Be } else { TextEncoding::Utf16Le };
+            assert_eq!(decode_text(&bytes).unwrap(), (text.to_owned(), want));
+        }
+        // NULs on both sides, an odd length, or control characters: binary, not text.
+        let cases: [&[u8]; 3] = [b"a\x00\x00b", b"a\x00b\x00c", b"\x01\x00\x02\x00"];
+        for bytes in cases {
+            assert!(matches!(decode_text(bytes), Err(ImportError::Unreadable(_))), "{bytes:?}");
         }
     }
 
