@@ -32,6 +32,14 @@ pub enum Error {
     Import(#[from] crate::import::ImportError),
     #[error("cancelled; nothing was changed")]
     Cancelled,
+    /// The file chosen for a restore is not a SQLite database, or not a Yiben ledger.
+    #[error("{0} is not a Yiben database")]
+    NotADatabase(String),
+    /// The file chosen for a restore fails SQLite's integrity or foreign-key check.
+    #[error("the backup is damaged: {0}")]
+    BackupCorrupt(String),
+    #[error("the backup was made by a newer version of Yiben; update the app first")]
+    BackupTooNew,
 }
 
 fn describe(fields: &FieldErrors) -> String {
@@ -52,6 +60,9 @@ pub enum ErrorCode {
     Io,
     Import,
     Cancelled,
+    NotADatabase,
+    BackupCorrupt,
+    BackupTooNew,
 }
 
 /// What an error looks like on the wire.
@@ -75,6 +86,9 @@ impl Error {
             Error::Io(_) => ErrorCode::Io,
             Error::Import(_) => ErrorCode::Import,
             Error::Cancelled => ErrorCode::Cancelled,
+            Error::NotADatabase(_) => ErrorCode::NotADatabase,
+            Error::BackupCorrupt(_) => ErrorCode::BackupCorrupt,
+            Error::BackupTooNew => ErrorCode::BackupTooNew,
         }
     }
 

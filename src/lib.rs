@@ -4,6 +4,8 @@
 //! and [`Crm`], the façade that both the desktop shell and the `yiben` CLI call. It never
 //! depends on tauri, so `cargo test` at the workspace root stays fast.
 
+pub mod audit;
+pub mod backup;
 pub mod bench;
 pub mod clock;
 mod crm;

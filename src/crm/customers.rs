@@ -12,6 +12,7 @@ use crate::customers::duplicates::{self, DuplicateMatch, MatchKind};
 use crate::customers::history::{self, HistoryAction, HistoryEntry};
 use crate::customers::merge::{self, MergePreview, MergeSide};
 use crate::customers::{self, Catalog, Customer, CustomerInput, CustomerPage, ListQuery, NewCustomer};
+use crate::audit::{self, AuditAction};
 use crate::{custom_fields, industries, segments, Error, Result};
 
 /// Saving either worked, or found records that may be the same customer and saved nothing,
@@ -173,9 +174,10 @@ impl Crm {
     pub async fn delete_customer(&self, id: i64) -> Result<()> {
         let now = self.now();
         let mut tx = self.pool.begin().await?;
-        live(&mut tx, id).await?;
+        let c = live(&mut tx, id).await?;
         customers::set_deleted(&mut tx, id, Some(now)).await?;
         history::record(&mut tx, id, now, HistoryAction::Delete, None).await?;
+        audit::record(&mut tx, now, AuditAction::CustomerDelete, Some(("customer", id.to_string())), audit_label(&c)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -189,6 +191,7 @@ impl Crm {
         }
         customers::restore(&mut tx, id).await?;
         history::record(&mut tx, id, now, HistoryAction::Restore, None).await?;
+        audit::record(&mut tx, now, AuditAction::CustomerRestore, Some(("customer", id.to_string())), audit_label(&c)).await?;
         self.rerun_rules(&mut tx, id, now).await?;
         let restored = customers::get(&mut tx, id).await?;
         tx.commit().await?;
@@ -197,12 +200,14 @@ impl Crm {
 
     /// Deletes for good; only what is already in the recycle bin.
     pub async fn purge_customer(&self, id: i64) -> Result<()> {
+        let now = self.now();
         let mut tx = self.pool.begin().await?;
         let c = customers::get(&mut tx, id).await?;
         if c.deleted_at.is_none() {
             return Err(Error::invalid("id", "not_deleted"));
         }
         customers::purge(&mut tx, id).await?;
+        audit::record(&mut tx, now, AuditAction::CustomerPurge, Some(("customer", id.to_string())), audit_label(&c)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -269,6 +274,8 @@ impl Crm {
         }
         let into = history::Change { field: "mergedInto".into(), old: None, new: Some(label(&after)) };
         history::record(&mut tx, absorbed, now, HistoryAction::MergedAway, Some(&into)).await?;
+        let details = serde_json::json!({ "survivor": after.name, "absorbed": absorbed, "absorbedName": gone.name });
+        audit::record(&mut tx, now, AuditAction::CustomerMerge, Some(("customer", survivor.to_string())), details).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -291,6 +298,11 @@ async fn live(conn: &mut SqliteConnection, id: i64) -> Result<Customer> {
         return Err(Error::NotFound { entity: "customer", id: id.to_string() });
     }
     Ok(c)
+}
+
+/// What the audit log keeps of a customer: enough to recognise it after a purge.
+fn audit_label(c: &Customer) -> serde_json::Value {
+    serde_json::json!({ "name": c.name, "number": c.number })
 }
 
 fn key_of(kind: MatchKind, value: &str) -> String {

@@ -112,6 +112,8 @@ impl Crm {
         store::set_deleted(&mut tx, id, Some(now)).await?;
         store::derive_customer_stage(&mut tx, deal.customer_id, now).await?;
         self.rerun_rules(&mut tx, deal.customer_id, now).await?;
+        let details = serde_json::json!({ "name": deal.name, "customerId": deal.customer_id });
+        crate::audit::record(&mut tx, now, crate::audit::AuditAction::DealDelete, Some(("deal", id.to_string())), details).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -255,6 +257,11 @@ impl Crm {
     }
 
     pub async fn set_deal_settings(&self, value: &DealSettings) -> Result<()> {
-        stages::set_deal_settings(&mut *self.pool.acquire().await?, value, self.now()).await
+        let now = self.now();
+        let mut tx = self.pool.begin().await?;
+        stages::set_deal_settings(&mut tx, value, now).await?;
+        super::settings_changed(&mut tx, now, "deals", value).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

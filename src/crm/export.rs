@@ -16,11 +16,12 @@ impl Crm {
     /// Streams every customer matching `query` (its own limit is the page size) into an .xlsx,
     /// a page at a time, so memory stays flat however long the list is.
     pub async fn export_customers(&self, query: &ListQuery, columns: &[Column], mask: bool, path: &Path) -> Result<u64> {
+        let now = self.now();
         let mut conn = self.pool.acquire().await?;
         let fields = custom_fields::list(&mut conn).await?;
         let sheet = CustomerSheet { columns, fields: &fields, zone: self.zone, mask };
         let mut writer = CustomerWriter::create(path, sheet)?;
-        let filter = crate::segments::prepare(&mut conn, query.filter.as_deref(), self.now(), self.zone).await?;
+        let filter = crate::segments::prepare(&mut conn, query.filter.as_deref(), now, self.zone).await?;
         let tags = tags::names(&mut conn).await?;
         let mut page_query = ListQuery { limit: 500, with_total: false, cursor: None, ..query.clone() };
         loop {
@@ -41,7 +42,10 @@ impl Crm {
                 None => break,
             }
         }
-        writer.finish()
+        let rows = writer.finish()?;
+        let details = serde_json::json!({ "file": path.to_string_lossy(), "rows": rows, "masked": mask, "search": query.search, "filter": query.filter });
+        crate::audit::record(&mut conn, now, crate::audit::AuditAction::CustomerExport, None, details).await?;
+        Ok(rows)
     }
 
     pub async fn write_import_template(&self, path: &Path) -> Result<()> {

@@ -116,6 +116,8 @@ impl Crm {
         followups::delete(&mut tx, id).await?;
         followups::refresh_customer(&mut tx, followup.customer_id).await?;
         self.rerun_rules(&mut tx, followup.customer_id, now).await?;
+        let details = serde_json::json!({ "customerId": followup.customer_id });
+        crate::audit::record(&mut tx, now, crate::audit::AuditAction::FollowupDelete, Some(("followup", id.to_string())), details).await?;
         tx.commit().await?;
         Ok(())
     }

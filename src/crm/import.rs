@@ -396,6 +396,9 @@ impl Crm {
         let loaded = self.load(req).await?;
         let now = self.now();
         let year = self.zone.to_local(now).year();
+        if !dry_run {
+            self.backup_into_folder(crate::backup::BackupKind::PreImport, now).await?;
+        }
         let mut tx = self.pool.begin().await?;
         let catalog = catalog(&mut tx).await?;
         let p = plan(&mut tx, &loaded, &catalog, req.on_duplicate).await?;
@@ -500,6 +503,8 @@ impl Crm {
         .bind(import_id)
         .execute(&mut *tx)
         .await?;
+        let details = serde_json::json!({ "file": loaded.file_name, "sheet": loaded.sheet, "imported": imported, "merged": p.merged, "skipped": p.skipped, "rejected": p.rejected.len() });
+        crate::audit::record(&mut tx, now, crate::audit::AuditAction::Import, Some(("import", import_id.to_string())), details).await?;
         if cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
@@ -566,6 +571,8 @@ impl Crm {
         .bind(import_id)
         .fetch_one(&mut *tx)
         .await?;
+        let details = serde_json::json!({ "file": record.file_name, "removed": record.imported });
+        crate::audit::record(&mut tx, now, crate::audit::AuditAction::ImportUndo, Some(("import", import_id.to_string())), details).await?;
         tx.commit().await?;
         Ok(record)
     }

@@ -1,3 +1,5 @@
+mod audit;
+mod backup;
 mod customers;
 mod deals;
 mod export;
@@ -21,7 +23,7 @@ pub use reports::ReportKind;
 pub use tags::{FilterSummary, TagTarget};
 
 use crate::settings::{self, Language};
-use crate::{db, Clock, IdGen, RandomIds, Result, SystemClock, Zone};
+use crate::{Clock, IdGen, RandomIds, Result, SystemClock, Zone};
 
 /// The ledger: one SQLite file plus the clock and id source every operation uses.
 ///
@@ -45,7 +47,7 @@ impl Crm {
 
     pub async fn open_with(path: impl AsRef<Path>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>) -> Result<Crm> {
         let path = path.as_ref().to_path_buf();
-        let pool = db::open_pool(&path).await?;
+        let pool = backup::open_pool(&path, clock.now()).await?;
         let zone = Zone::machine();
         let crm = Crm { pool, path, clock, ids, zone };
         crm.refresh_stale().await?;
@@ -80,7 +82,12 @@ impl Crm {
     }
 
     pub async fn set_language(&self, language: Language) -> Result<()> {
-        settings::set_language(&mut *self.pool.acquire().await?, language, self.now()).await
+        let now = self.now();
+        let mut tx = self.pool.begin().await?;
+        settings::set_language(&mut tx, language, now).await?;
+        settings_changed(&mut tx, now, "language", &language).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn ui_pref(&self, key: &str) -> Result<Option<serde_json::Value>> {
@@ -93,6 +100,17 @@ impl Crm {
         }
         settings::put(&mut *self.pool.acquire().await?, &settings::ui_pref_key(key)?, value, self.now()).await
     }
+}
+
+/// Logs a change of a group of settings with its new value.
+async fn settings_changed<T: serde::Serialize>(
+    conn: &mut sqlx::SqliteConnection,
+    now: DateTime<Utc>,
+    key: &str,
+    value: &T,
+) -> Result<()> {
+    let details = serde_json::json!({ "value": value });
+    crate::audit::record(conn, now, crate::audit::AuditAction::SettingsChange, Some(("setting", key.to_owned())), details).await
 }
 
 /// How the connection is configured, for `yiben check` and the tests.

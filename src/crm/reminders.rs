@@ -47,6 +47,7 @@ impl Crm {
         let mut tx = self.pool.begin().await?;
         let old = reminders::load_settings(&mut tx).await?;
         let saved = reminders::save_settings(&mut tx, value, now).await?;
+        super::settings_changed(&mut tx, now, "reminders", &saved).await?;
         if old.lead() != saved.lead() {
             reminders::shift_lead(&mut tx, old.lead(), saved.lead()).await?;
         }

@@ -163,7 +163,9 @@ impl Crm {
         let lang = self.language().await?;
         let book = self.report_book(q, kind).await?;
         // A workbook of a few tables is written in milliseconds; no need to leave the task.
-        xlsx::write(&book, lang, path)
+        xlsx::write(&book, lang, path)?;
+        let details = serde_json::json!({ "file": path.to_string_lossy(), "kind": kind, "preset": q.preset, "from": q.from, "to": q.to, "owner": q.owner });
+        crate::audit::record(&mut *self.pool.acquire().await?, self.now(), crate::audit::AuditAction::ReportExport, None, details).await
     }
 }
 

@@ -87,14 +87,20 @@ impl Crm {
         tags::merge(&mut tx, from, into).await?;
         segments::rename_tag(&mut tx, &gone.name, &kept.name, now).await?;
         let tag = tags::get(&mut tx, into).await?;
+        let details = serde_json::json!({ "from": gone.name, "into": kept.name });
+        crate::audit::record(&mut tx, now, crate::audit::AuditAction::TagMerge, Some(("tag", into.to_string())), details).await?;
         tx.commit().await?;
         Ok(tag)
     }
 
     /// Deletes a tag and its links. Segments naming it then report it as unknown.
     pub async fn delete_tag(&self, id: i64) -> Result<()> {
+        let now = self.now();
         let mut tx = self.pool.begin().await?;
+        let tag = tags::get(&mut tx, id).await?;
         tags::delete(&mut tx, id).await?;
+        let details = serde_json::json!({ "name": tag.name });
+        crate::audit::record(&mut tx, now, crate::audit::AuditAction::TagDelete, Some(("tag", id.to_string())), details).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -218,6 +224,7 @@ impl Crm {
         let now = self.now();
         let mut tx = self.pool.begin().await?;
         let saved = tags::grading::save(&mut tx, value, now).await?;
+        super::settings_changed(&mut tx, now, "grading", &saved).await?;
         let settings = reminders::load_settings(&mut tx).await?;
         reminders::rules::withdraw_pending(&mut tx, reminders::rules::Scope::All).await?;
         reminders::rules::run(&mut tx, &settings, now, self.zone, reminders::rules::Scope::All).await?;

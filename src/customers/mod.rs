@@ -22,6 +22,7 @@ pub use list::{
     Scope, SortField,
 };
 pub use number::next_number;
+pub(crate) use store::search_text;
 pub use store::{
     get, get_many, insert, insert_batch, purge, refresh_derived, restore, set_deleted, stale_ids, update, write_contacts,
 };

@@ -1,0 +1,181 @@
+//! Restoring a ledger from a file, and the questions asked before: is it a SQLite database,
+//! a Yiben ledger, whole, and not from a newer version? The candidate is only ever opened
+//! read-only; what replaces the ledger is a checked, migrated copy swapped in by rename.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{ConnectOptions, Connection, SqliteConnection};
+
+use super::check;
+use crate::db::MIGRATOR;
+use crate::{Error, Result};
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+fn display(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+async fn open_read_only(path: &Path) -> Result<SqliteConnection> {
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .create_if_missing(false);
+    Ok(options.connect().await?)
+}
+
+/// The migration versions this build knows.
+fn known_versions() -> HashSet<i64> {
+    MIGRATOR
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration())
+        .map(|m| m.version)
+        .collect()
+}
+
+/// The versions applied to the database on `conn`; `None` when it has no migration table.
+async fn applied_versions(conn: &mut SqliteConnection) -> Result<Option<HashSet<i64>>> {
+    let has_table: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if has_table == 0 {
+        return Ok(None);
+    }
+    let versions: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(Some(versions.into_iter().collect()))
+}
+
+/// Whether opening the existing database at `path` would apply migrations. A missing or
+/// empty file is new, not pending. Answers `None` when the file cannot be read at all; the
+/// normal open then reports why.
+pub async fn pending_migrations(path: &Path) -> Option<bool> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > 0 => {}
+        _ => return Some(false),
+    }
+    let mut conn = open_read_only(path).await.ok()?;
+    let applied = applied_versions(&mut conn).await.ok();
+    let tables: Option<i64> = sqlx::query_scalar("SELECT count(*) FROM sqlite_master")
+        .fetch_one(&mut conn)
+        .await
+        .ok();
+    let _ = conn.close().await;
+    match applied? {
+        Some(applied) => Some(!known_versions().is_subset(&applied)),
+        // Tables but no migration record: not ours to migrate silently, yet worth a copy.
+        None => Some(tables? > 0),
+    }
+}
+
+/// Refuses a file that is not a whole Yiben ledger this version can open.
+pub async fn verify(candidate: &Path) -> Result<()> {
+    let mut header = [0u8; 16];
+    let read = std::fs::File::open(candidate).and_then(|mut f| {
+        use std::io::Read;
+        f.read(&mut header)
+    })?;
+    if read < header.len() || &header != SQLITE_HEADER {
+        return Err(Error::NotADatabase(display(candidate)));
+    }
+    let corrupt = |e: Error| match e {
+        Error::Database(db) => Error::BackupCorrupt(db.to_string()),
+        other => other,
+    };
+    let mut conn = open_read_only(candidate).await.map_err(corrupt)?;
+    let verdict = async {
+        let integrity = check::integrity(&mut conn).await?;
+        if integrity != ["ok"] {
+            return Err(Error::BackupCorrupt(
+                integrity.into_iter().take(5).collect::<Vec<_>>().join("; "),
+            ));
+        }
+        let violations = check::foreign_keys(&mut conn).await?;
+        if let Some(v) = violations.first() {
+            return Err(Error::BackupCorrupt(format!(
+                "{} foreign key violation(s), e.g. {} row {} → {}",
+                violations.len(),
+                v.table,
+                v.rowid.map(|r| r.to_string()).unwrap_or_default(),
+                v.parent
+            )));
+        }
+        let applied = applied_versions(&mut conn)
+            .await?
+            .ok_or_else(|| Error::NotADatabase(display(candidate)))?;
+        let known = known_versions();
+        if !applied.is_subset(&known) {
+            return Err(Error::BackupTooNew);
+        }
+        Ok(())
+    }
+    .await
+    .map_err(corrupt);
+    let _ = conn.close().await;
+    verdict
+}
+
+/// A verified, migrated copy of `candidate` beside `db`, ready to be swapped in.
+pub async fn stage(candidate: &Path, db: &Path) -> Result<PathBuf> {
+    verify(candidate).await?;
+    let staged = super::temp_beside(&db.with_file_name(format!("{}.restore", display(db))));
+    let _ = std::fs::remove_file(&staged);
+    let staged_work = async {
+        let mut source = open_read_only(candidate).await?;
+        // A copy through SQLite carries the candidate's own WAL content, if it has one.
+        let copied = sqlx::query("VACUUM INTO ?")
+            .bind(staged.to_string_lossy().into_owned())
+            .execute(&mut source)
+            .await;
+        let _ = source.close().await;
+        copied?;
+        // The normal migration path (the same migrator and connection rules as the app), in
+        // rollback-journal mode so the staged file is complete on its own when closed.
+        let mut conn = SqliteConnectOptions::new()
+            .filename(&staged)
+            .journal_mode(SqliteJournalMode::Delete)
+            .foreign_keys(true)
+            .connect()
+            .await?;
+        MIGRATOR.run(&mut conn).await?;
+        let violations = check::foreign_keys(&mut conn).await?;
+        conn.close().await?;
+        if !violations.is_empty() {
+            return Err(Error::BackupCorrupt(format!(
+                "{} foreign key violation(s) after upgrading",
+                violations.len()
+            )));
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(e) = staged_work {
+        let _ = std::fs::remove_file(&staged);
+        return Err(e);
+    }
+    Ok(staged)
+}
+
+/// Puts the staged file in place of `db`. The ledger's pools must be closed: a leftover WAL
+/// of the old file would otherwise be replayed into the new one.
+pub fn swap(staged: &Path, db: &Path) -> Result<()> {
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut side = db.as_os_str().to_os_string();
+        side.push(suffix);
+        match std::fs::remove_file(PathBuf::from(side)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    super::finish(staged, db)?;
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! Backups, restore and the integrity check as the desktop and the CLI call them.
+//!
+//! Automatic backups go to `backups/` beside the ledger: before a migration (at open), before
+//! an import, before a restore, and daily when the desktop calls [`Crm::backup_daily_if_due`]
+//! (at start and once a day while it runs).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::SqlitePool;
+
+use super::Crm;
+use crate::audit::{self, AuditAction};
+use crate::backup::check::{self, CheckReport};
+use crate::backup::{self, restore, rotation, BackupInfo, BackupKind};
+use crate::{db, Error, Result, Zone};
+
+/// Opens and migrates the ledger at `path`; when migrations are pending on an existing file,
+/// a `pre-migration` backup is taken first, and logged once the log exists.
+pub(super) async fn open_pool(path: &Path, now: DateTime<Utc>) -> Result<SqlitePool> {
+    let mut taken = None;
+    if restore::pending_migrations(path).await == Some(true) {
+        let dir = backup::dir_for(path);
+        let dest = backup::new_path(&dir, now, BackupKind::PreMigration);
+        let size = backup::write_from_file(path, &dest).await?;
+        taken = Some(BackupInfo {
+            kind: BackupKind::PreMigration,
+            at: now,
+            size,
+            path: dest.to_string_lossy().into_owned(),
+        });
+    }
+    let pool = db::open_pool(path).await?;
+    if let Some(info) = taken {
+        let mut conn = pool.acquire().await?;
+        log_backup(&mut conn, &info, now).await?;
+        prune(&backup::dir_for(path), now, Zone::machine())?;
+    }
+    Ok(pool)
+}
+
+async fn log_backup(
+    conn: &mut sqlx::SqliteConnection,
+    info: &BackupInfo,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let details = json!({ "kind": info.kind, "path": info.path, "size": info.size });
+    audit::record(
+        conn,
+        now,
+        AuditAction::BackupCreate,
+        Some(("backup", info.kind.as_str().to_owned())),
+        details,
+    )
+    .await
+}
+
+/// Removes what the rotation rule lets go; a file that will not go is left for next time.
+fn prune(dir: &Path, now: DateTime<Utc>, zone: Zone) -> Result<()> {
+    for old in rotation::expired(&backup::list(dir)?, now, zone) {
+        let _ = std::fs::remove_file(&old.path);
+    }
+    Ok(())
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+impl Crm {
+    /// The folder of the automatic backups.
+    pub fn backups_dir(&self) -> PathBuf {
+        backup::dir_for(&self.path)
+    }
+
+    /// The backups in [`Crm::backups_dir`], newest first.
+    pub async fn backups(&self) -> Result<Vec<BackupInfo>> {
+        backup::list(&self.backups_dir())
+    }
+
+    /// Takes a backup of `kind` into the backups folder, logs it, and rotates the folder.
+    pub(super) async fn backup_into_folder(
+        &self,
+        kind: BackupKind,
+        now: DateTime<Utc>,
+    ) -> Result<BackupInfo> {
+        let dest = backup::new_path(&self.backups_dir(), now, kind);
+        let mut conn = self.pool.acquire().await?;
+        let size = backup::write(&mut conn, &dest).await?;
+        let info = BackupInfo {
+            kind,
+            at: now,
+            size,
+            path: dest.to_string_lossy().into_owned(),
+        };
+        log_backup(&mut conn, &info, now).await?;
+        prune(&self.backups_dir(), now, self.zone)?;
+        Ok(info)
+    }
+
+    /// A backup the user asked for: to `out` (replaced only once the copy is complete), or
+    /// into the backups folder, where manual backups are never rotated away.
+    pub async fn create_backup(&self, out: Option<&Path>) -> Result<BackupInfo> {
+        let now = self.now();
+        let Some(out) = out else {
+            return self.backup_into_folder(BackupKind::Manual, now).await;
+        };
+        let mut wal = self.path.as_os_str().to_os_string();
+        wal.push("-wal");
+        if same_file(out, &self.path) || same_file(out, Path::new(&wal)) {
+            return Err(Error::invalid("out", "same_as_ledger"));
+        }
+        let mut conn = self.pool.acquire().await?;
+        let size = backup::write(&mut conn, out).await?;
+        let info = BackupInfo {
+            kind: BackupKind::Manual,
+            at: now,
+            size,
+            path: out.to_string_lossy().into_owned(),
+        };
+        log_backup(&mut conn, &info, now).await?;
+        Ok(info)
+    }
+
+    /// Takes today's daily backup unless there is one already (today in the user's zone).
+    /// The desktop calls this at start and once a day; answers the backup when one was taken.
+    pub async fn backup_daily_if_due(&self) -> Result<Option<BackupInfo>> {
+        let now = self.now();
+        if !rotation::daily_due(&self.backups().await?, now, self.zone) {
+            return Ok(None);
+        }
+        self.backup_into_folder(BackupKind::Daily, now)
+            .await
+            .map(Some)
+    }
+
+    /// Replaces the ledger with the database in `file` and answers the reopened ledger.
+    ///
+    /// The file is checked first (SQLite header, `integrity_check`, `foreign_key_check`, a
+    /// Yiben ledger no newer than this version) and refused with `NOT_A_DATABASE`,
+    /// `BACKUP_CORRUPT` or `BACKUP_TOO_NEW`, leaving the ledger untouched. A copy of it is
+    /// migrated to the current schema; the current ledger is backed up (`pre-restore`); then
+    /// this ledger's pool (shared by every clone of it) is closed, the copy renamed into
+    /// place, and the ledger opened again. A refused file leaves this `Crm` working; after a
+    /// restore use the returned one. Should the final reopen fail, `Crm::open` on the same
+    /// path is the way back.
+    pub async fn restore(&self, file: &Path) -> Result<Crm> {
+        let now = self.now();
+        if same_file(file, &self.path) {
+            return Err(Error::invalid("file", "same_as_ledger"));
+        }
+        let staged = restore::stage(file, &self.path).await?;
+        let before = match self.backup_into_folder(BackupKind::PreRestore, now).await {
+            Ok(info) => info,
+            Err(e) => {
+                let _ = std::fs::remove_file(&staged);
+                return Err(e);
+            }
+        };
+        self.pool.close().await;
+        if let Err(e) = restore::swap(&staged, &self.path) {
+            let _ = std::fs::remove_file(&staged);
+            return Err(e);
+        }
+        let crm = Crm::open_with(&self.path, self.clock.clone(), self.ids.clone())
+            .await?
+            .with_zone(self.zone);
+        let details = json!({ "file": file.to_string_lossy(), "preRestoreBackup": before.path });
+        audit::record(
+            &mut *crm.pool.acquire().await?,
+            now,
+            AuditAction::BackupRestore,
+            None,
+            details,
+        )
+        .await?;
+        Ok(crm)
+    }
+
+    /// Whether the ledger is whole: integrity, foreign keys, search index (see [`CheckReport`]).
+    pub async fn check(&self) -> Result<CheckReport> {
+        let mut tx = self.pool.begin().await?;
+        let report = check::run(&mut tx).await?;
+        // The FTS integrity-check commands write nothing, but they are INSERT statements.
+        tx.rollback().await?;
+        Ok(report)
+    }
+}
