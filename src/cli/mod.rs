@@ -1,3 +1,4 @@
+mod backup;
 mod customers;
 mod deals;
 mod export;
@@ -75,6 +76,13 @@ enum Command {
     /// Reports: dashboard, performance, customers, follow-ups, funnel, forecast, export.
     #[command(subcommand)]
     Report(reports::ReportCommand),
+    /// Backups: create one (into the backups folder or --out FILE), list them, restore one.
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
+    /// Check the ledger: integrity, foreign keys, search index. Exits 1 when a check fails.
+    Check(backup::CheckArgs),
+    /// The audit log: imports, exports, merges, deletes, backups, restores, settings changes.
+    Audit(backup::AuditArgs),
     /// The benchmark suite and its data generator.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -274,6 +282,9 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Export(a) => with_session!(cli, a.json(), |s| export::export(&s, a)),
         Command::Template(a) => with_session!(cli, false, |s| export::template(&s, a)),
         Command::Import(a) => with_session!(cli, a.json(), |s| import::run(&s, a)),
+        Command::Backup(c) => with_session!(cli, c.json(), |s| backup::backup(&s, c)),
+        Command::Check(a) => with_session!(cli, a.json(), |s| backup::check(&s)),
+        Command::Audit(a) => with_session!(cli, a.json(), |s| backup::audit(&s, a)),
         Command::Bench(BenchCommand::Run { customers, runs, out }) => emit(yiben::bench::run(*customers, *runs).await, out),
         Command::Bench(BenchCommand::Import { rows, out }) => {
             emit(in_scratch("import", |dir| async move { yiben::bench::import::run(&dir, *rows).await }).await, out)
