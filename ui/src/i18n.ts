@@ -2,18 +2,20 @@ import { createI18n } from 'vue-i18n'
 import type { AppError, Language } from './ipc'
 
 // Each feature keeps its strings in its own file under locales/<lang>/; they are merged
-// into one message tree per language.
+// into one message tree per language, at every depth (errors-backup.json adds codes beside
+// the ones in app.json's errors.code).
 type Tree = Record<string, unknown>
+const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null
+function mergeInto(tree: Tree, messages: Tree): Tree {
+  for (const [key, value] of Object.entries(messages)) {
+    const existing = tree[key]
+    tree[key] = isTree(existing) && isTree(value) ? mergeInto({ ...existing }, value) : value
+  }
+  return tree
+}
 function merge(files: Record<string, unknown>): Tree {
   const tree: Tree = {}
-  for (const mod of Object.values(files)) {
-    const messages = (mod as { default: Tree }).default
-    for (const [key, value] of Object.entries(messages)) {
-      const existing = tree[key]
-      tree[key] =
-        typeof existing === 'object' && existing !== null ? { ...(existing as Tree), ...(value as Tree) } : value
-    }
-  }
+  for (const mod of Object.values(files)) mergeInto(tree, (mod as { default: Tree }).default)
   return tree
 }
 
