@@ -263,7 +263,12 @@ where
     let dir = std::env::temp_dir().join(format!("yiben-bench-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let report = run(dir.clone()).await;
-    let _ = std::fs::remove_dir_all(&dir);
+    // YIBEN_BENCH_KEEP leaves the generated ledger behind, to look into a slow query by hand.
+    if std::env::var_os("YIBEN_BENCH_KEEP").is_some() {
+        eprintln!("bench: kept {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     report
 }
 

@@ -45,18 +45,6 @@ pub fn joins_sql(dimension: Dimension) -> &'static str {
     }
 }
 
-/// The column a dimension groups by, when it is a plain column: grouping by the column itself
-/// (not `nullif(…)`) lets SQLite read the groups in index order instead of sorting 1M keys.
-pub fn plain_column(dimension: Dimension) -> Option<&'static str> {
-    match dimension {
-        Dimension::Industry => Some("c.industry"),
-        Dimension::Region => Some("c.region"),
-        Dimension::Source => Some("c.source"),
-        Dimension::Owner => Some("c.owner"),
-        Dimension::Size | Dimension::Grade | Dimension::Tag => None,
-    }
-}
-
 /// Folds the empty value into the unfilled group, as `nullif(…, '')` does.
 fn fold_blank(rows: Vec<(Option<String>, i64)>) -> Vec<(Option<String>, i64)> {
     let mut out: Vec<(Option<String>, i64)> = Vec::with_capacity(rows.len());
@@ -70,8 +58,26 @@ fn fold_blank(rows: Vec<(Option<String>, i64)>) -> Vec<(Option<String>, i64)> {
     out
 }
 
-/// Live customers per group (`key` is `plain_column` or `key_sql`).
+/// The dimensions kept per combination in `customer_group_counts` and on each deal (0013),
+/// by their column there.
+pub fn kept_column(dimension: Dimension) -> Option<&'static str> {
+    match dimension {
+        Dimension::Industry => Some("industry"),
+        Dimension::Region => Some("region"),
+        Dimension::Source => Some("source"),
+        Dimension::Owner => Some("owner"),
+        Dimension::Size | Dimension::Grade | Dimension::Tag => None,
+    }
+}
+
+/// Live customers per group; `key` is `key_sql`'s, unused by the kept dimensions.
 pub fn counts_query(key: &str, dimension: Dimension, scope: &Scope) -> QueryBuilder<Sqlite> {
+    if let Some(column) = kept_column(dimension) {
+        let mut qb = QueryBuilder::new(format!("SELECT {column} AS k, sum(customers) FROM customer_group_counts WHERE 1 = 1"));
+        scope.push_owner(&mut qb, "owner");
+        qb.push(format!(" GROUP BY {column} HAVING sum(customers) > 0"));
+        return qb;
+    }
     let mut qb = QueryBuilder::new(format!("SELECT {key} AS k, count(*) FROM customers c{} WHERE c.deleted_at IS NULL", joins_sql(dimension)));
     scope.push_owner(&mut qb, "c.owner");
     qb.push(format!(" GROUP BY {key}"));
@@ -80,6 +86,13 @@ pub fn counts_query(key: &str, dimension: Dimension, scope: &Scope) -> QueryBuil
 
 /// What each group won in the period.
 pub fn won_query(key: &str, dimension: Dimension, scope: &Scope, sets: &StageSets) -> QueryBuilder<Sqlite> {
+    if let Some(column) = kept_column(dimension) {
+        let mut qb = QueryBuilder::new(format!("SELECT d.customer_{column} AS k, sum(d.amount_fen) FROM deals d"));
+        push_closed_in(&mut qb, &Scope { owner: None, ..scope.clone() }, &sets.won);
+        scope.push_owner(&mut qb, "d.customer_owner");
+        qb.push(" GROUP BY k");
+        return qb;
+    }
     let mut qb = QueryBuilder::new(format!(
         "SELECT {key} AS k, sum(d.amount_fen) FROM deals d JOIN customers c ON c.id = d.customer_id{}",
         joins_sql(dimension)
@@ -91,8 +104,8 @@ pub fn won_query(key: &str, dimension: Dimension, scope: &Scope, sets: &StageSet
 }
 
 pub async fn analysis(conn: &mut SqliteConnection, scope: &Scope, sets: &StageSets, dimension: Dimension) -> Result<CustomerAnalysis> {
-    let key = match plain_column(dimension) {
-        Some(column) => column.to_owned(),
+    let key = match kept_column(dimension) {
+        Some(_) => String::new(),
         None => key_sql(conn, dimension).await?,
     };
     let counted = fold_blank(counts_query(&key, dimension, scope).build_query_as::<(Option<String>, i64)>().fetch_all(&mut *conn).await?);
