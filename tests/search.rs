@@ -152,3 +152,42 @@ async fn every_sort_field_pages_in_both_directions() {
         }
     }
 }
+
+/// A search with few matches sorts them; one with many walks the sort index (above 2000). Both
+/// must give the same rows in the same order, page after page, in either direction.
+#[tokio::test]
+async fn few_and_many_matches_page_alike() {
+    let l = ledger().await;
+    let names: Vec<CustomerInput> = (0..2300).map(|i| input(&format!("恒达精密{i:04}"), None, None)).collect();
+    l.crm.add_customers(&names).await.unwrap();
+    for (text, expected) in [
+        // 2300 matches: the walk.
+        ("恒达精", (0..2300).collect::<Vec<_>>()),
+        // 恒达精密1000 … 恒达精密1099: 100 matches, sorted.
+        ("精密10", (1000..1100).collect()),
+    ] {
+        for desc in [false, true] {
+            let mut want: Vec<String> = expected.iter().map(|i| format!("恒达精密{i:04}")).collect();
+            if desc {
+                want.reverse();
+            }
+            let mut got = Vec::new();
+            let mut q = ListQuery {
+                search: Some(text.into()),
+                sort: CustomerSort { field: SortField::Name, desc },
+                with_total: true,
+                ..ListQuery::first(70)
+            };
+            loop {
+                let page = l.crm.list_customers(&q).await.unwrap();
+                assert_eq!(page.total, Some(want.len() as i64), "{text}");
+                got.extend(page.items.into_iter().map(|c| c.name));
+                match page.next_cursor {
+                    Some(cursor) => q.cursor = Some(cursor),
+                    None => break,
+                }
+            }
+            assert_eq!(got, want, "{text}, desc {desc}");
+        }
+    }
+}
