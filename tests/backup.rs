@@ -60,8 +60,10 @@ async fn seeded(crm: &Crm) -> Vec<Customer> {
 async fn a_backup_restores_the_ledger_exactly() {
     let l = ledger().await;
     let before = seeded(&l.crm).await;
+    l.clock.advance(Duration::nanoseconds(1_234_567));
     let made = l.crm.create_backup(None).await.unwrap();
     assert_eq!(made.kind, BackupKind::Manual);
+    assert_eq!(l.crm.backups().await.unwrap(), [made.clone()], "listed exactly as answered");
     assert!(Path::new(&made.path).starts_with(l.dir.path().join("backups")));
     assert!(made.size > 0);
 
@@ -724,4 +726,26 @@ async fn the_check_finds_a_foreign_key_violation() {
         l.crm.restore(&copy).await.err().expect("refused").code(),
         ErrorCode::BackupCorrupt
     );
+}
+
+#[tokio::test]
+async fn a_backup_left_half_written_by_a_killed_process_is_cleared_a_day_later() {
+    let l = ledger().await;
+    let dir = l.crm.backups_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let touch = |name: &str, age: Duration| {
+        let path = dir.join(name);
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_modified((t0() - age).into()).unwrap();
+        path
+    };
+    let old = touch("yiben-20260227T010000.000Z-pre-import.db.4242.partial", Duration::days(2));
+    let young = touch("yiben-20260301T003000.000Z-pre-import.db.4343.partial", Duration::hours(1));
+    let foreign = touch("notes.partial", Duration::days(30));
+    l.crm.backup_daily_if_due().await.unwrap().expect("due");
+    assert!(!old.exists());
+    assert!(young.exists(), "may still be being written");
+    assert!(foreign.exists(), "not ours");
+    // Half-written files are never listed as backups.
+    assert_eq!(l.crm.backups().await.unwrap().len(), 1);
 }

@@ -166,6 +166,29 @@ pub async fn write(conn: &mut SqliteConnection, dest: &Path) -> Result<u64> {
     Ok(size)
 }
 
+/// Removes temporary files of backups that never finished (the process was killed while
+/// writing one) once they are a day old; younger ones may still be being written by another
+/// process on the same ledger.
+pub fn remove_abandoned(dir: &Path, now: DateTime<Utc>) -> Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e.into()),
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with(PREFIX) && name.ends_with(".partial")) {
+            continue;
+        }
+        let modified = entry.metadata().and_then(|m| m.modified()).map(DateTime::<Utc>::from);
+        if modified.is_ok_and(|at| now - at > chrono::Duration::days(1)) && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// `name.partial` next to `path`, in the same folder so the final rename is atomic.
 pub(crate) fn temp_beside(path: &Path) -> PathBuf {
     let mut name = path

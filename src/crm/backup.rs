@@ -19,6 +19,7 @@ use crate::{db, Error, Result, Zone};
 /// Opens and migrates the ledger at `path`; when migrations are pending on an existing file,
 /// a `pre-migration` backup is taken first, and logged once the log exists.
 pub(super) async fn open_pool(path: &Path, now: DateTime<Utc>) -> Result<SqlitePool> {
+    let now = to_file_precision(now);
     let mut taken = None;
     if restore::pending_migrations(path).await == Some(true) {
         let dir = backup::dir_for(path);
@@ -61,7 +62,13 @@ fn prune(dir: &Path, now: DateTime<Utc>, zone: Zone) -> Result<()> {
     for old in rotation::expired(&backup::list(dir)?, now, zone) {
         let _ = std::fs::remove_file(&old.path);
     }
+    backup::remove_abandoned(dir, now)?;
     Ok(())
+}
+
+/// A backup's time as its file name (and so `Crm::backups`) carries it: whole milliseconds.
+fn to_file_precision(now: DateTime<Utc>) -> DateTime<Utc> {
+    db::from_ms(db::to_ms(now))
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -88,6 +95,7 @@ impl Crm {
         kind: BackupKind,
         now: DateTime<Utc>,
     ) -> Result<BackupInfo> {
+        let now = to_file_precision(now);
         let dest = backup::new_path(&self.backups_dir(), now, kind);
         let mut conn = self.pool.acquire().await?;
         let size = backup::write(&mut conn, &dest).await?;
@@ -105,7 +113,7 @@ impl Crm {
     /// A backup the user asked for: to `out` (replaced only once the copy is complete), or
     /// into the backups folder, where manual backups are never rotated away.
     pub async fn create_backup(&self, out: Option<&Path>) -> Result<BackupInfo> {
-        let now = self.now();
+        let now = to_file_precision(self.now());
         let Some(out) = out else {
             return self.backup_into_folder(BackupKind::Manual, now).await;
         };
