@@ -11,10 +11,12 @@ use chrono::Duration;
 use common::{add, add_anyway, input, ledger, t0};
 use serde_json::json;
 use yiben::audit::{AuditAction, AuditEntry, AuditQuery};
+use yiben::custom_fields::{CustomFieldInput, CustomFieldKind};
 use yiben::customers::ListQuery;
 use yiben::deals::{DealInput, DealSettings};
 use yiben::followups::FollowupInput;
 use yiben::import::job::ImportRequest;
+use yiben::industries::Industry;
 use yiben::reports::ReportQuery;
 use yiben::settings::Language;
 use yiben::{Crm, ErrorCode, ReportKind};
@@ -273,13 +275,48 @@ async fn settings_changes_and_backups_are_logged() {
         last(&l.crm, AuditAction::SettingsChange).await.details["value"]["aMin"],
         85
     );
+    let industry = Industry {
+        code: "AER".into(),
+        name: "航空航天".into(),
+        position: 20,
+    };
+    l.crm.save_industry(&industry).await.unwrap();
+    let e = last(&l.crm, AuditAction::SettingsChange).await;
+    assert_eq!(e.entity_id.as_deref(), Some("industries"));
+    assert_eq!(e.details["value"]["name"], "航空航天");
+    l.crm.delete_industry("AER").await.unwrap();
+    let e = last(&l.crm, AuditAction::SettingsChange).await;
+    assert_eq!(e.details["value"]["deleted"], "AER");
+    let input = CustomFieldInput {
+        label: "渠道".into(),
+        kind: CustomFieldKind::Text,
+        options: vec![],
+        in_list: false,
+    };
+    let field = l.crm.create_custom_field(&input).await.unwrap();
+    let e = last(&l.crm, AuditAction::SettingsChange).await;
+    assert_eq!(e.details["value"]["label"], "渠道");
+    let renamed = CustomFieldInput {
+        label: "客户渠道".into(),
+        ..input
+    };
+    l.crm.update_custom_field(field.id, &renamed).await.unwrap();
+    let e = last(&l.crm, AuditAction::SettingsChange).await;
+    assert_eq!(e.entity_id.as_deref(), Some("custom_fields"));
+    assert_eq!(e.details["value"]["label"], "客户渠道");
     // An invalid setting is refused and not logged.
     assert!(l
         .crm
         .set_deal_settings(&DealSettings { stall_days: 0 })
         .await
         .is_err());
-    assert_eq!(only(&l.crm, AuditAction::SettingsChange).await.len(), 4);
+    let bad = Industry {
+        code: "X".into(),
+        name: "".into(),
+        position: 1,
+    };
+    assert!(l.crm.save_industry(&bad).await.is_err());
+    assert_eq!(only(&l.crm, AuditAction::SettingsChange).await.len(), 8);
 
     let made = l.crm.create_backup(None).await.unwrap();
     let e = last(&l.crm, AuditAction::BackupCreate).await;

@@ -1,6 +1,6 @@
 //! The user-managed lists: industries and custom fields.
 
-use super::Crm;
+use super::{settings_changed, Crm};
 use crate::custom_fields::{self, CustomField, CustomFieldInput};
 use crate::industries::{self, Industry};
 use crate::Result;
@@ -11,11 +11,21 @@ impl Crm {
     }
 
     pub async fn save_industry(&self, industry: &Industry) -> Result<Industry> {
-        industries::save(&mut *self.pool.acquire().await?, industry).await
+        let now = self.now();
+        let mut tx = self.pool.begin().await?;
+        let saved = industries::save(&mut tx, industry).await?;
+        settings_changed(&mut tx, now, "industries", &saved).await?;
+        tx.commit().await?;
+        Ok(saved)
     }
 
     pub async fn delete_industry(&self, code: &str) -> Result<()> {
-        industries::delete(&mut *self.pool.acquire().await?, code).await
+        let now = self.now();
+        let mut tx = self.pool.begin().await?;
+        industries::delete(&mut tx, code).await?;
+        settings_changed(&mut tx, now, "industries", &serde_json::json!({ "deleted": code })).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn custom_fields(&self) -> Result<Vec<CustomField>> {
@@ -23,13 +33,20 @@ impl Crm {
     }
 
     pub async fn create_custom_field(&self, input: &CustomFieldInput) -> Result<CustomField> {
+        let now = self.now();
         let mut tx = self.pool.begin().await?;
         let field = custom_fields::create(&mut tx, input).await?;
+        settings_changed(&mut tx, now, "custom_fields", &field).await?;
         tx.commit().await?;
         Ok(field)
     }
 
     pub async fn update_custom_field(&self, id: i64, input: &CustomFieldInput) -> Result<CustomField> {
-        custom_fields::update(&mut *self.pool.acquire().await?, id, input).await
+        let now = self.now();
+        let mut tx = self.pool.begin().await?;
+        let field = custom_fields::update(&mut tx, id, input).await?;
+        settings_changed(&mut tx, now, "custom_fields", &field).await?;
+        tx.commit().await?;
+        Ok(field)
     }
 }
