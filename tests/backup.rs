@@ -63,7 +63,11 @@ async fn a_backup_restores_the_ledger_exactly() {
     l.clock.advance(Duration::nanoseconds(1_234_567));
     let made = l.crm.create_backup(None).await.unwrap();
     assert_eq!(made.kind, BackupKind::Manual);
-    assert_eq!(l.crm.backups().await.unwrap(), [made.clone()], "listed exactly as answered");
+    assert_eq!(
+        l.crm.backups().await.unwrap(),
+        [made.clone()],
+        "listed exactly as answered"
+    );
     assert!(Path::new(&made.path).starts_with(l.dir.path().join("backups")));
     assert!(made.size > 0);
 
@@ -739,8 +743,14 @@ async fn a_backup_left_half_written_by_a_killed_process_is_cleared_a_day_later()
         file.set_modified((t0() - age).into()).unwrap();
         path
     };
-    let old = touch("yiben-20260227T010000.000Z-pre-import.db.4242.partial", Duration::days(2));
-    let young = touch("yiben-20260301T003000.000Z-pre-import.db.4343.partial", Duration::hours(1));
+    let old = touch(
+        "yiben-20260227T010000.000Z-pre-import.db.4242.partial",
+        Duration::days(2),
+    );
+    let young = touch(
+        "yiben-20260301T003000.000Z-pre-import.db.4343.partial",
+        Duration::hours(1),
+    );
     let foreign = touch("notes.partial", Duration::days(30));
     l.crm.backup_daily_if_due().await.unwrap().expect("due");
     assert!(!old.exists());
@@ -748,4 +758,60 @@ async fn a_backup_left_half_written_by_a_killed_process_is_cleared_a_day_later()
     assert!(foreign.exists(), "not ours");
     // Half-written files are never listed as backups.
     assert_eq!(l.crm.backups().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_restore_waits_for_no_one_and_replaces_nothing_while_another_program_has_the_ledger_open()
+{
+    let l = ledger().await;
+    let before = seeded(&l.crm).await;
+    let made = l.crm.create_backup(None).await.unwrap();
+    add(&l.crm, &input("备份后的客户", None, None)).await;
+    // Another process (the CLI beside the app) with the ledger open.
+    let mut other = raw(l.crm.path()).await;
+    let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM customers")
+        .fetch_one(&mut other)
+        .await
+        .unwrap();
+    assert_eq!(seen, 4);
+    let err = l
+        .crm
+        .restore(Path::new(&made.path))
+        .await
+        .err()
+        .expect("refused");
+    assert_eq!(err.code(), ErrorCode::Busy);
+    // Nothing replaced: the other program still sees everything and can write.
+    sqlx::query("UPDATE customers SET notes = '另一个程序' WHERE name = '备份后的客户'")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    other.close().await.unwrap();
+    let leftovers: Vec<String> = std::fs::read_dir(l.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial") || n.contains("restore"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let reopened = open(l.crm.path(), t0()).await;
+    assert_eq!(total(&reopened).await, 3);
+    let kept = reopened
+        .list_customers(&ListQuery {
+            search: Some("备份后".into()),
+            ..ListQuery::first(5)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        reopened
+            .customer(kept.items[0].id)
+            .await
+            .unwrap()
+            .notes
+            .as_deref(),
+        Some("另一个程序")
+    );
+    // Alone, it goes through.
+    let restored = reopened.restore(Path::new(&made.path)).await.unwrap();
+    assert_eq!(snapshot(&restored).await, before);
 }

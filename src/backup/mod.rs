@@ -181,8 +181,13 @@ pub fn remove_abandoned(dir: &Path, now: DateTime<Utc>) -> Result<usize> {
         if !(name.starts_with(PREFIX) && name.ends_with(".partial")) {
             continue;
         }
-        let modified = entry.metadata().and_then(|m| m.modified()).map(DateTime::<Utc>::from);
-        if modified.is_ok_and(|at| now - at > chrono::Duration::days(1)) && std::fs::remove_file(entry.path()).is_ok() {
+        let modified = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .map(DateTime::<Utc>::from);
+        if modified.is_ok_and(|at| now - at > chrono::Duration::days(1))
+            && std::fs::remove_file(entry.path()).is_ok()
+        {
             removed += 1;
         }
     }

@@ -164,6 +164,28 @@ pub async fn stage(candidate: &Path, db: &Path) -> Result<PathBuf> {
     Ok(staged)
 }
 
+/// Makes sure no other connection (another process: the CLI beside the app) has the ledger
+/// open, since replacing the file under it would lose what it writes next. SQLite lets only
+/// the last connection take a database out of WAL mode, which also folds the WAL into the file.
+pub async fn ensure_alone(db: &Path) -> Result<()> {
+    let mut conn = SqliteConnectOptions::new()
+        .filename(db)
+        .busy_timeout(std::time::Duration::from_secs(2))
+        .connect()
+        .await?;
+    let switched: Result<String> = sqlx::query_scalar("PRAGMA journal_mode = DELETE")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(Error::from);
+    let _ = conn.close().await;
+    match switched {
+        Ok(mode) if mode.eq_ignore_ascii_case("delete") => Ok(()),
+        Ok(_) => Err(Error::Busy),
+        Err(Error::Database(e)) if e.to_string().contains("locked") => Err(Error::Busy),
+        Err(e) => Err(e),
+    }
+}
+
 /// Puts the staged file in place of `db`. The ledger's pools must be closed: a leftover WAL
 /// of the old file would otherwise be replayed into the new one.
 pub fn swap(staged: &Path, db: &Path) -> Result<()> {

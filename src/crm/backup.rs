@@ -154,8 +154,9 @@ impl Crm {
     /// migrated to the current schema; the current ledger is backed up (`pre-restore`); then
     /// this ledger's pool (shared by every clone of it) is closed, the copy renamed into
     /// place, and the ledger opened again. A refused file leaves this `Crm` working; after a
-    /// restore use the returned one. Should the final reopen fail, `Crm::open` on the same
-    /// path is the way back.
+    /// restore use the returned one. When another program has the ledger open, nothing is
+    /// replaced and `BUSY` is answered, but this `Crm` is closed by then: open the ledger
+    /// again with `Crm::open`, as after a failed final reopen.
     pub async fn restore(&self, file: &Path) -> Result<Crm> {
         let now = self.now();
         if same_file(file, &self.path) {
@@ -170,7 +171,11 @@ impl Crm {
             }
         };
         self.pool.close().await;
-        if let Err(e) = restore::swap(&staged, &self.path) {
+        let swapped = match restore::ensure_alone(&self.path).await {
+            Ok(()) => restore::swap(&staged, &self.path),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = swapped {
             let _ = std::fs::remove_file(&staged);
             return Err(e);
         }
