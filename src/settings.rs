@@ -59,6 +59,17 @@ pub async fn language(conn: &mut SqliteConnection) -> Result<Language> {
     Ok(get(conn, LANGUAGE).await?.unwrap_or_default())
 }
 
+const MASK_LISTS: &str = "mask_lists";
+
+/// Whether customer lists show phones and e-mails masked (动态脱敏): off until turned on.
+pub async fn mask_lists(conn: &mut SqliteConnection) -> Result<bool> {
+    Ok(get(conn, MASK_LISTS).await?.unwrap_or(false))
+}
+
+pub async fn set_mask_lists(conn: &mut SqliteConnection, on: bool, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    put(conn, MASK_LISTS, &on, now).await
+}
+
 pub async fn set_language(
     conn: &mut SqliteConnection,
     language: Language,

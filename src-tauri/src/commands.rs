@@ -124,6 +124,21 @@ pub async fn language_set(crm: State<'_, Crm>, tray: State<'_, TrayMenu>, langua
     Ok(())
 }
 
+#[tauri::command]
+pub async fn mask_lists_get(crm: State<'_, Crm>) -> Result<bool> {
+    crm.mask_lists().await
+}
+
+#[tauri::command]
+pub async fn customer_masked(crm: State<'_, Crm>, id: i64) -> Result<Option<yiben::customers::masked::MaskedDetails>> {
+    crm.customer_masked(id).await
+}
+
+#[tauri::command]
+pub async fn mask_lists_set(crm: State<'_, Crm>, on: bool) -> Result<()> {
+    crm.set_mask_lists(on).await
+}
+
 /// Remembered UI choices (list columns, sort): opaque JSON the UI owns, stored in the ledger.
 #[tauri::command]
 pub async fn ui_pref_get(crm: State<'_, Crm>, key: String) -> Result<Option<serde_json::Value>> {

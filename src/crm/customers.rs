@@ -13,7 +13,7 @@ use crate::customers::history::{self, HistoryAction, HistoryEntry};
 use crate::customers::merge::{self, MergePreview, MergeSide};
 use crate::customers::{self, Catalog, Customer, CustomerInput, CustomerPage, ListQuery, NewCustomer};
 use crate::audit::{self, AuditAction};
-use crate::{custom_fields, industries, segments, Error, Result};
+use crate::{custom_fields, industries, segments, settings, Error, Result};
 
 /// Saving either worked, or found records that may be the same customer and saved nothing,
 /// so the user can open one, merge, or save anyway.
@@ -142,6 +142,16 @@ impl Crm {
         customers::get(&mut *self.pool.acquire().await?, id).await
     }
 
+    /// The customer's contact details masked, when lists are masked: what the detail page
+    /// shows until an explicit reveal. None when masking is off.
+    pub async fn customer_masked(&self, id: i64) -> Result<Option<customers::masked::MaskedDetails>> {
+        let mut conn = self.pool.acquire().await?;
+        if !settings::mask_lists(&mut conn).await? {
+            return Ok(None);
+        }
+        Ok(Some(customers::masked::MaskedDetails::of(&customers::get(&mut conn, id).await?)))
+    }
+
     pub async fn customer_history(&self, id: i64) -> Result<Vec<HistoryEntry>> {
         let mut conn = self.pool.acquire().await?;
         customers::get(&mut conn, id).await?;
@@ -152,7 +162,14 @@ impl Crm {
         // A read transaction keeps the page and its total consistent with each other.
         let mut tx = self.pool.begin().await?;
         let filter = segments::prepare(&mut tx, query.filter.as_deref(), self.now(), self.zone).await?;
-        let page = customers::list_page(&mut tx, query, filter.as_ref()).await?;
+        let mut page = customers::list_page(&mut tx, query, filter.as_ref()).await?;
+        // Masked here, so the real values never reach a list on screen or over IPC.
+        if settings::mask_lists(&mut tx).await? {
+            for row in &mut page.items {
+                row.phone = row.phone.as_deref().map(crate::export::mask::phone);
+                row.email = row.email.as_deref().map(crate::export::mask::email);
+            }
+        }
         tx.commit().await?;
         Ok(page)
     }

@@ -90,6 +90,21 @@ impl Crm {
         Ok(())
     }
 
+    pub async fn mask_lists(&self) -> Result<bool> {
+        settings::mask_lists(&mut *self.pool.acquire().await?).await
+    }
+
+    /// Lists (the customer list and what the CLI lists) show phones and e-mails masked; the
+    /// detail page and edits keep the real values.
+    pub async fn set_mask_lists(&self, on: bool) -> Result<()> {
+        let now = self.now();
+        let mut tx = self.pool.begin().await?;
+        settings::set_mask_lists(&mut tx, on, now).await?;
+        settings_changed(&mut tx, now, "mask_lists", &on).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn ui_pref(&self, key: &str) -> Result<Option<serde_json::Value>> {
         settings::get(&mut *self.pool.acquire().await?, &settings::ui_pref_key(key)?).await
     }

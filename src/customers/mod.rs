@@ -5,6 +5,7 @@ pub mod duplicates;
 pub mod history;
 mod input;
 mod list;
+pub mod masked;
 pub mod merge;
 mod number;
 mod store;

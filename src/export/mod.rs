@@ -8,7 +8,7 @@
 mod cells;
 mod column;
 mod customers;
-mod mask;
+pub mod mask;
 mod rejected;
 mod template;
 

@@ -3,7 +3,8 @@ import type { Language } from './ipc'
 /** 13912345678 → 139 1234 5678, the way Chinese users read a mobile number. */
 export function formatMobile(phone: string | null | undefined): string {
   if (!phone) return ''
-  return phone.length === 11 ? `${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}` : phone
+  // Only a whole mobile number: a masked one (138****5678) reads better as it is.
+  return /^\d{11}$/.test(phone) ? `${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}` : phone
 }
 
 /** A stored UTC instant shown in the user's own time zone. */

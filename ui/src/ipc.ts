@@ -16,6 +16,7 @@ import type { Industry } from './bindings/Industry'
 import type { Language } from './bindings/Language'
 import type { ListQuery } from './bindings/ListQuery'
 import type { MergePreview } from './bindings/MergePreview'
+import type { MaskedDetails } from './bindings/MaskedDetails'
 import type { MergeSide } from './bindings/MergeSide'
 import type { SaveOutcome } from './bindings/SaveOutcome'
 import type { Channel } from '@tauri-apps/api/core'
@@ -48,7 +49,7 @@ import type { Workbench } from './bindings/Workbench'
 
 export type {
   Customer, CustomerInput, CustomerPage, CustomerRow, CustomField, CustomFieldInput, DuplicateMatch, ErrorBody,
-  HistoryEntry, Industry, Language, ListQuery, MergePreview, MergeSide, SaveOutcome,
+  HistoryEntry, Industry, Language, ListQuery, MaskedDetails, MergePreview, MergeSide, SaveOutcome,
 }
 export type {
   CellIssue, DuplicatePolicy, ImportPreview, ImportProgress, ImportRecord, ImportReport, ImportRequest, MappingTemplate,
@@ -102,6 +103,7 @@ export const api = {
   getCustomer: (id: number) => call<Customer>('customers_get', { id }),
   listCustomers: (query: ListQuery) => call<CustomerPage>('customers_list', { query }),
   customerHistory: (id: number) => call<HistoryEntry[]>('customers_history', { id }),
+  customerMasked: (id: number) => call<MaskedDetails | null>('customer_masked', { id }),
   findDuplicates: (input: CustomerInput, exclude: number | null = null) =>
     call<DuplicateMatch[]>('customers_duplicates', { input, exclude }),
   deleteCustomer: (id: number) => call<null>('customers_delete', { id }),
@@ -118,6 +120,8 @@ export const api = {
   updateCustomField: (id: number, input: CustomFieldInput) => call<CustomField>('custom_fields_update', { id, input }),
   getLanguage: () => call<Language>('language_get'),
   setLanguage: (language: Language) => call<null>('language_set', { language }),
+  getMaskLists: () => call<boolean>('mask_lists_get'),
+  setMaskLists: (on: boolean) => call<null>('mask_lists_set', { on }),
   getUiPref: <T>(key: string) => call<T | null>('ui_pref_get', { key }),
   setUiPref: (key: string, value: unknown) => call<null>('ui_pref_set', { key, value }),
   uiReady: () => call<null>('ui_ready'),

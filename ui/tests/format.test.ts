@@ -7,6 +7,7 @@ describe('formatMobile', () => {
   })
   it('leaves anything else as it is and shows nothing for no phone', () => {
     expect(formatMobile('0755-1234567')).toBe('0755-1234567')
+    expect(formatMobile('138****5678')).toBe('138****5678')
     expect(formatMobile(null)).toBe('')
   })
 })
