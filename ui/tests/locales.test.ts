@@ -1,3 +1,4 @@
+import { baseCompile } from '@intlify/message-compiler'
 import { describe, expect, it } from 'vitest'
 import { messages } from '../src/i18n'
 import { sections } from '../src/router'
@@ -20,6 +21,17 @@ describe('locales', () => {
 
   it('zh-CN and en define exactly the same keys', () => {
     expect(keys(en).sort()).toEqual(keys(zhCN).sort())
+  })
+
+  it('every message compiles: a bare @, { or | would break the screen that shows it', () => {
+    for (const [lang, tree] of [['zh-CN', zhCN], ['en', en]] as const) {
+      for (const key of keys(tree)) {
+        const message = key.split('.').reduce((node: any, part) => node[part], tree)
+        const errors: string[] = []
+        baseCompile(String(message), { onError: (e) => errors.push(e.message) })
+        expect(errors, `${lang} ${key}`).toEqual([])
+      }
+    }
   })
 
   it('every sidebar section has a label in both languages', () => {
