@@ -121,7 +121,8 @@ impl Expr {
 }
 
 fn quote(value: &str) -> String {
-    if value.is_empty() || value.chars().any(|c| c.is_whitespace() || "()\"".contains(c)) {
+    // Every character that ends a bare word: full-width brackets too (found by fuzzing).
+    if value.is_empty() || value.chars().any(|c| c.is_whitespace() || "()（）\"“”".contains(c)) {
         format!("\"{}\"", value.replace('"', ""))
     } else {
         value.to_owned()
@@ -307,27 +308,56 @@ fn term(word: &str, at: usize) -> Result<Expr, FilterError> {
     };
     let key = word[..split].trim();
     let rest = &word[split..];
-    let (op, len) = if rest.starts_with(">=") {
-        (Op::Ge, 2)
-    } else if rest.starts_with("<=") {
-        (Op::Le, 2)
-    } else if rest.starts_with("!=") {
-        (Op::Not, 2)
+    // `>=` may arrive split by whitespace from a quoted stretch (`a>" =1"`); reading it as
+    // `>` and a value "=1" would not survive the canonical text (found by fuzzing).
+    let then_eq = |c: char| rest.starts_with(c) && rest[1..].trim_start().starts_with('=');
+    let after_eq = || &rest[1..].trim_start()[1..];
+    let (op, value) = if then_eq('>') {
+        (Op::Ge, after_eq())
+    } else if then_eq('<') {
+        (Op::Le, after_eq())
+    } else if then_eq('!') {
+        (Op::Not, after_eq())
     } else if rest.starts_with('>') {
-        (Op::Gt, 1)
+        (Op::Gt, &rest[1..])
     } else if rest.starts_with('<') {
-        (Op::Lt, 1)
+        (Op::Lt, &rest[1..])
     } else if rest.starts_with('!') {
         return Err(FilterError::new(at, "operator_missing"));
     } else {
-        (Op::Is, rest.chars().next().map(char::len_utf8).unwrap_or(1))
+        (Op::Is, &rest[rest.chars().next().map(char::len_utf8).unwrap_or(1)..])
     };
-    if key.is_empty() {
+    // A quoted stretch can carry spaces, brackets, control characters or a leading `||` into
+    // the key; no key has them, and the canonical text could not write them back.
+    if key.is_empty() || key.chars().any(|c| c.is_whitespace() || c.is_control() || "()（）\"“”|&".contains(c)) {
         return Err(FilterError::new(at, "unknown_key"));
     }
-    let value = rest[len..].trim();
+    let value = value.trim();
     if value.is_empty() {
         return Err(FilterError::new(at + key.chars().count(), "empty_value"));
     }
     Ok(Expr::Term { key: key.to_owned(), op, value: value.to_owned(), at })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by fuzzing: the canonical text of every filter that parses must parse back to itself.
+    #[test]
+    fn a_quoted_stretch_in_a_key_is_an_unknown_key_not_a_filter_that_cannot_be_saved() {
+        for text in ["creqm\u{1a}e\"华信 科抓\u{14}\0d:z_montn\"", "a\"(b\":x", "规模\" \"备注:大", "tag:a |||”“||”“ag:c"] {
+            assert_eq!(parse(text).map_err(|e| e.code), Err("unknown_key".to_owned()), "{text:?}");
+        }
+        // `>` and `=` parted by a quoted stretch's whitespace are still `>=`.
+        for (text, op, value) in [("员工数\"\">\"\n=\n\t1\"", Op::Ge, "1"), ("员工数>\" =1\"", Op::Ge, "1"), ("score<\"  = 5\"", Op::Le, "5")] {
+            let expr = parse(text).unwrap().unwrap();
+            assert!(matches!(&expr, Expr::Term { op: o, value: v, .. } if *o == op && v == value), "{text:?}: {expr:?}");
+        }
+        // Quotes and brackets in a value survive the canonical text.
+        for text in ["name:\"华信 科技\"", "tag:\"a(b)\"", "industry:制造业 AND NOT tag:\"关键 决策人\"", "员工数>=\"1（2\" OR name:\"（甲）\""] {
+            let expr = parse(text).unwrap().unwrap();
+            assert_eq!(parse(&expr.to_text()).unwrap().unwrap().to_text(), expr.to_text(), "{text:?}");
+        }
+    }
 }
