@@ -28,6 +28,23 @@ step "UI type check" typecheck.log npm --prefix ui run --silent typecheck
 step "UI unit tests (vitest)" ui.log npm --prefix ui test --silent -- --reporter=default --no-color
 step "UI build" uibuild.log npm --prefix ui run --silent build
 step "desktop build" desktop.log cargo build -p yiben-desktop --features tauri/custom-protocol --color never
+# A short run of every fuzz target (its own workspace, nightly, sanitizers) over a corpus seeded
+# from the fixtures; a crash fails the step and leaves its input in fuzz/artifacts/<target>.
+# Builds beside the main target directory: the sanitizer flags would rebuild it from scratch.
+fuzz() {
+  local target_dir status=0 name
+  target_dir="$(dirname "$CARGO_TARGET_DIR")/fuzz-target"
+  (cd fuzz && CARGO_TARGET_DIR="$target_dir" cargo +nightly fuzz build) || return 1
+  for name in decode_csv header cells filter workbook; do
+    mkdir -p "fuzz/corpus/$name"
+    echo "fuzz target $name"
+    (cd fuzz && CARGO_TARGET_DIR="$target_dir" cargo +nightly fuzz run "$name" "corpus/$name" "seeds/$name" -- \
+      -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1) || status=1
+  done
+  return $status
+}
+step "fuzzing (cargo fuzz)" fuzz.log fuzz
+
 export YIBEN_APP="$CARGO_TARGET_DIR/debug/yiben-desktop"
 # The verdict is the test runner's own exit status. The X server and session bus around it
 # are scaffolding: a run has been seen to hang in their teardown after every test passed,
@@ -63,4 +80,8 @@ e2e_failed=$(grep -E '^ℹ fail ' "$logs/e2e.log" | awk '{print $3+0}')
 echo "core: ${core_passed:-0} passed, ${core_failed:-0} failed"
 echo "ui: ${ui_passed:-0} passed, ${ui_failed:-0} failed"
 echo "e2e: ${e2e_passed:-0} passed, ${e2e_failed:-0} failed"
+fuzz_targets=$(grep -c '^fuzz target ' "$logs/fuzz.log")
+fuzz_runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$logs/fuzz.log" | awk '{s+=$2} END {print s+0}')
+fuzz_crashes=$(grep -c 'Test unit written to' "$logs/fuzz.log")
+echo "fuzz: ${fuzz_targets:-0} targets, ${fuzz_runs:-0} executions, ${fuzz_crashes:-0} crashes"
 [ "${#failed_steps[@]}" -eq 0 ]
