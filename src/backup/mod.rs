@@ -3,6 +3,7 @@
 //! `backups/` folder beside the database, named by UTC time and kind, and rotated.
 
 pub mod check;
+pub mod recovery;
 pub mod restore;
 pub mod rotation;
 

@@ -13,8 +13,9 @@ use sqlx::SqlitePool;
 use super::Crm;
 use crate::audit::{self, AuditAction};
 use crate::backup::check::{self, CheckReport};
+use crate::backup::recovery::{self, Recovery};
 use crate::backup::{self, restore, rotation, BackupInfo, BackupKind};
-use crate::{db, Error, Result, Zone};
+use crate::{db, Clock, Error, IdGen, Result, Zone};
 
 /// Opens and migrates the ledger at `path`; when migrations are pending on an existing file,
 /// a `pre-migration` backup is taken first, and logged once the log exists.
@@ -79,6 +80,39 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 impl Crm {
+    /// Opens the ledger like [`Crm::open_with`]; when its file is damaged, keeps it aside
+    /// (see [`recovery::set_aside`]) and opens a new, empty ledger in its place, answering
+    /// what happened with the newest backup that passes the checks. The app lets the user
+    /// restore that backup or go on with the empty ledger. Any other failure is answered.
+    pub async fn open_recovering(
+        path: impl AsRef<Path>,
+        clock: std::sync::Arc<dyn Clock>,
+        ids: std::sync::Arc<dyn IdGen>,
+    ) -> Result<(Crm, Option<Recovery>)> {
+        let path = path.as_ref();
+        match Crm::open_with(path, clock.clone(), ids.clone()).await {
+            Ok(crm) => Ok((crm, None)),
+            Err(e) if recovery::is_corrupt(&e) => {
+                let aside = recovery::set_aside(path, clock.now())?;
+                // Looked for before the new ledger exists: nothing of it can be mistaken for a backup.
+                let newest_good = recovery::newest_good(&backup::dir_for(path)).await?;
+                let crm = Crm::open_with(path, clock, ids).await?;
+                let found = Recovery {
+                    corrupt_file: aside.to_string_lossy().into_owned(),
+                    newest_good,
+                };
+                Ok((crm, Some(found)))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// False once a restore has closed this ledger (after it, or when it was refused with
+    /// `BUSY`): the ledger must then be opened again.
+    pub fn is_open(&self) -> bool {
+        !self.pool.is_closed()
+    }
+
     /// The folder of the automatic backups.
     pub fn backups_dir(&self) -> PathBuf {
         backup::dir_for(&self.path)
