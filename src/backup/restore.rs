@@ -167,10 +167,27 @@ pub async fn stage(candidate: &Path, db: &Path) -> Result<PathBuf> {
 /// Makes sure no other connection (another process: the CLI beside the app) has the ledger
 /// open, since replacing the file under it would lose what it writes next. SQLite lets only
 /// the last connection take a database out of WAL mode, which also folds the WAL into the file.
+/// A connection of the ledger's own pool may still be finishing its close on its worker thread
+/// when the pool's `close` returns, so the question is asked again for a moment before the
+/// answer is `BUSY`.
 pub async fn ensure_alone(db: &Path) -> Result<()> {
+    let deadline = std::time::Instant::now() + ALONE_WAIT;
+    loop {
+        match switch_out_of_wal(db).await {
+            Err(Error::Busy) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            answer => return answer,
+        }
+    }
+}
+
+const ALONE_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
+
+async fn switch_out_of_wal(db: &Path) -> Result<()> {
     let mut conn = SqliteConnectOptions::new()
         .filename(db)
-        .busy_timeout(std::time::Duration::from_secs(2))
+        .busy_timeout(std::time::Duration::from_millis(200))
         .connect()
         .await?;
     let switched: Result<String> = sqlx::query_scalar("PRAGMA journal_mode = DELETE")
