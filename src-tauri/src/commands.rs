@@ -153,7 +153,8 @@ pub async fn ui_pref_set(crm: State<'_, Crm>, key: String, value: serde_json::Va
 /// The UI calls this once its start page (the 工作台) shows its data. With YIBEN_STARTUP_PROBE
 /// set, the benchmark suite reads the wall-clock moment from stderr.
 #[tauri::command]
-pub fn ui_ready(started: State<'_, StartedAt>) {
+pub fn ui_ready(started: State<'_, StartedAt>, shown: State<'_, crate::backup_commands::Shown>) {
+    shown.0.notify_one();
     if std::env::var_os("YIBEN_STARTUP_PROBE").is_some() {
         let epoch_ms = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

@@ -1,6 +1,7 @@
 //! The desktop shell: window, tray, single instance, and thin commands over `yiben::Crm`.
 //! No SQL and no business rules live here.
 
+mod backup_commands;
 mod commands;
 mod followup_commands;
 mod deal_commands;
@@ -11,6 +12,7 @@ mod scheduler;
 mod tag_commands;
 mod tray;
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use tauri::{AppHandle, Manager};
@@ -28,19 +30,29 @@ pub fn run() {
         .manage(import_commands::ImportCancel::default())
         .manage(scheduler::Wake::default())
         .manage(scheduler::Missed::default())
+        .manage(backup_commands::Shown::default())
         .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None))
         .setup(|app| {
             let path = match yiben::paths::resolve_db_path(None).filter(|_| std::env::var_os(yiben::paths::DB_ENV_VAR).is_some()) {
                 Some(path) => path,
                 None => app.path().app_data_dir()?.join(yiben::paths::DB_FILE_NAME),
             };
-            let crm = tauri::async_runtime::block_on(yiben::Crm::open(&path)).map_err(|err| {
+            // A damaged ledger is set aside and an empty one opened, so the window can offer
+            // the newest good backup instead of the app failing to start.
+            let opened = yiben::Crm::open_recovering(&path, Arc::new(yiben::SystemClock), Arc::new(yiben::RandomIds::default()));
+            let (crm, recovery) = tauri::async_runtime::block_on(opened).map_err(|err| {
                 eprintln!("yiben: cannot open the ledger at {}: {err}", path.display());
                 err
             })?;
+            if let Some(found) = &recovery {
+                eprintln!("yiben: the ledger was damaged and is kept at {}", found.corrupt_file);
+            }
+            let startup = backup_commands::Startup::new(recovery);
+            app.manage(startup.clone());
             let language = tauri::async_runtime::block_on(crm.language()).unwrap_or_default();
             app.manage(crm.clone());
             tray::build(app.handle(), language)?;
+            backup_commands::spawn_daily(crm.clone(), startup, app.state::<backup_commands::Shown>().inner().clone());
             scheduler::spawn(app.handle().clone(), crm, app.state::<scheduler::Wake>().inner().clone());
             if let Some(window) = app.get_webview_window("main") {
                 if let Some(icon) = app.default_window_icon().cloned() {
@@ -151,6 +163,17 @@ pub fn run() {
             report_commands::reports_export,
             report_commands::reports_save_path,
             report_commands::reports_save_png,
+            backup_commands::startup_state,
+            backup_commands::recovery_dismiss,
+            backup_commands::backups_list,
+            backup_commands::backup_now,
+            backup_commands::backup_to_file,
+            backup_commands::restore_pick_path,
+            backup_commands::backup_restore,
+            backup_commands::ledger_is_open,
+            backup_commands::app_restart,
+            backup_commands::audit_list,
+            backup_commands::ledger_check,
         ])
         // Closing the window keeps the app in the tray so reminders still fire; 退出 quits.
         .on_window_event(|window, event| {
