@@ -43,3 +43,9 @@ export function fieldErrorText(t: Translate, code: string | undefined): string |
   const text = t(key)
   return text === key ? code : text
 }
+
+/** For a form-less action (a card's button): a field mistake by its reason, anything else by its code. */
+export function actionErrorText(t: Translate, err: AppError): string {
+  const reason = Object.values(err.fields)[0]
+  return err.code === 'VALIDATION' && reason ? (fieldErrorText(t, reason) ?? errorText(t, err)) : errorText(t, err)
+}

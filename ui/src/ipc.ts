@@ -307,3 +307,35 @@ export const reportsApi = {
   /** Writes a chart picture; the core refuses anything but a PNG to a .png path. */
   savePng: (path: string, bytes: number[]) => call<string>('reports_save_png', { path, bytes }),
 }
+
+import type { AuditAction } from './bindings/AuditAction'
+import type { AuditEntry } from './bindings/AuditEntry'
+import type { AuditPage } from './bindings/AuditPage'
+import type { AuditQuery } from './bindings/AuditQuery'
+import type { BackupInfo } from './bindings/BackupInfo'
+import type { BackupKind } from './bindings/BackupKind'
+import type { CheckReport } from './bindings/CheckReport'
+import type { Recovery } from './bindings/Recovery'
+
+export type { AuditAction, AuditEntry, AuditPage, AuditQuery, BackupInfo, BackupKind, CheckReport, Recovery }
+
+export const backupApi = {
+  /** A damaged ledger found at start-up (kept aside, an empty one opened), or null. */
+  startupState: () => call<Recovery | null>('startup_state'),
+  /** Go on with the empty ledger; the damaged file stays where it was kept. */
+  dismissRecovery: () => call<null>('recovery_dismiss'),
+  list: () => call<BackupInfo[]>('backups_list'),
+  /** A manual backup into the app's backups folder. */
+  now: () => call<BackupInfo>('backup_now'),
+  /** A manual backup to a file chosen in the save dialog. */
+  toFile: (path: string) => call<BackupInfo>('backup_to_file', { path }),
+  /** The native open dialog for a backup file; null when the user cancels. */
+  pickRestoreFile: (filter: string) => call<string | null>('restore_pick_path', { filter }),
+  /** Replaces the ledger with the backup (the current one is backed up first); the app restarts. */
+  restore: (path: string) => call<null>('backup_restore', { path }),
+  /** False after a restore closed the ledger without replacing it (BUSY): a restart reopens it. */
+  ledgerIsOpen: () => call<boolean>('ledger_is_open'),
+  restartApp: () => call<null>('app_restart'),
+  audit: (query: AuditQuery) => call<AuditPage>('audit_list', { query }),
+  check: () => call<CheckReport>('ledger_check'),
+}

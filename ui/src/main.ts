@@ -4,6 +4,7 @@ import App from './App.vue'
 import { makeI18n } from './i18n'
 import { makeRouter } from './router'
 import { useSettingsStore } from './stores/settings'
+import { useStartupStore } from './stores/startup'
 import './style.css'
 
 async function start() {
@@ -13,6 +14,8 @@ async function start() {
   const settings = useSettingsStore()
   // The language is read before the first paint so the UI never flashes the wrong one.
   await settings.load().catch(() => undefined)
+  // A damaged ledger found at start-up shows the recovery screen instead of the pages.
+  await useStartupStore().load().catch(() => undefined)
   app.use(makeI18n(settings.language))
   app.use(makeRouter())
   app.mount('#app')
