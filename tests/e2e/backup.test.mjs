@@ -247,3 +247,39 @@ test('backups: made in 设置, restored from a file after a restart, logged; a d
   })
   await app.quit()
 })
+
+test('a damaged ledger without any backup: the recovery screen offers an empty ledger, which then works', async (t) => {
+  const own = await startDriver()
+  try {
+    const db = ledgerOf(own)
+    mkdirSync(path.dirname(db), { recursive: true })
+    writeFileSync(db, Buffer.alloc(16 * 1024, 'garbage '))
+    const app = await own.session()
+    try {
+      await step(t, () => app, 'no backup to offer', async () => {
+        await find(app, 'recovery-screen')
+        assert.equal(await text(app, 'recovery-none'), '备份文件夹中没有可用的备份。')
+        assert.equal((await app.findElements(By.css('[data-testid="recovery-restore"]'))).length, 0)
+        await screenshot(app, 'zh-recovery-no-backup')
+      })
+      await step(t, () => app, '使用空账本开始 asks once, then the app opens on the empty ledger', async () => {
+        await click(app, 'recovery-empty')
+        await click(app, 'recovery-empty-confirm')
+        await waitForText(app, 'page-title', '工作台')
+        await click(app, 'nav-customers')
+        await waitForText(app, 'page-title', '客户')
+        assert.deepEqual(names(db), [])
+        yiben(db, ['customers', 'add', '--name', '重新开始的客户'])
+        await click(app, 'nav-settings')
+        await click(app, 'nav-customers')
+        await waitForRows(app, ['重新开始的客户'])
+        const dir = path.dirname(db)
+        assert.equal(readdirSync(dir).filter((f) => /^yiben\.db\.corrupt-[^-]+$/.test(f)).length, 1, 'the damaged file is kept')
+      })
+    } finally {
+      await app.quit()
+    }
+  } finally {
+    own.stop()
+  }
+})
