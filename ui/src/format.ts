@@ -7,18 +7,29 @@ export function formatMobile(phone: string | null | undefined): string {
   return /^\d{11}$/.test(phone) ? `${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}` : phone
 }
 
+// Building an Intl formatter costs far more than using one, and a list formats a date per row.
+const formatters = new Map<string, Intl.DateTimeFormat>()
+function formatter(language: Language, kind: 'dateTime' | 'day'): Intl.DateTimeFormat {
+  const key = `${language}/${kind}`
+  let f = formatters.get(key)
+  if (!f) {
+    const locale = language === 'zh-CN' ? 'zh-CN' : 'en-GB'
+    f = new Intl.DateTimeFormat(
+      locale,
+      kind === 'dateTime'
+        ? { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }
+        : { month: language === 'zh-CN' ? 'long' : 'short', day: 'numeric', weekday: 'short' },
+    )
+    formatters.set(key, f)
+  }
+  return f
+}
+
 /** A stored UTC instant shown in the user's own time zone. */
 export function formatDateTime(iso: string, language: Language): string {
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  return new Intl.DateTimeFormat(language === 'zh-CN' ? 'zh-CN' : 'en-GB', {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(d)
+  return formatter(language, 'dateTime').format(d)
 }
 
 /** Fen as the amount people read: 300000000 → ¥3,000,000; 3000050 → ¥30,000.50. */
@@ -53,11 +64,7 @@ export function localDay(at: string | number | Date): string {
 export function formatDay(day: string, language: Language): string {
   const [y, m, d] = day.split('-').map(Number)
   const date = new Date(y, m - 1, d)
-  return new Intl.DateTimeFormat(language === 'zh-CN' ? 'zh-CN' : 'en-GB', {
-    month: language === 'zh-CN' ? 'long' : 'short',
-    day: 'numeric',
-    weekday: 'short',
-  }).format(date)
+  return formatter(language, 'day').format(date)
 }
 
 /** Today / tomorrow / the date, then the time, relative to `now`: the words come from the caller. */
