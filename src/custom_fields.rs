@@ -109,6 +109,9 @@ pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<CustomField>> {
     Ok(rows.into_iter().map(CustomField::from).collect())
 }
 
+const MAX_OPTIONS: usize = 200;
+const MAX_OPTION_CHARS: usize = 50;
+
 fn parse_definition(input: &CustomFieldInput) -> Result<(String, Vec<String>)> {
     let label = input.label.trim().to_owned();
     let mut options: Vec<String> = Vec::new();
@@ -126,6 +129,9 @@ fn parse_definition(input: &CustomFieldInput) -> Result<(String, Vec<String>)> {
     let needs_options = matches!(input.kind, CustomFieldKind::Single | CustomFieldKind::Multi);
     if needs_options && options.is_empty() {
         errors.insert("options".into(), "required".into());
+    } else if options.len() > MAX_OPTIONS || options.iter().any(|o| o.chars().count() > MAX_OPTION_CHARS) {
+        // A choice list is shown whole in a select and stored in every matching filter.
+        errors.insert("options".into(), "too_long".into());
     }
     if errors.is_empty() {
         Ok((label, if needs_options { options } else { Vec::new() }))

@@ -125,6 +125,7 @@ pub fn reason(code: &str, lang: Language) -> String {
         ("unexpected_end", "不完整：后面还缺条件", "ends too early: a condition is missing"),
         ("unexpected_token", "这里多出了内容", "has something unexpected here"),
         ("unclosed_paren", "括号没有闭合", "has an unclosed bracket"),
+        ("too_deep", "括号或“非”嵌套太深（最多 32 层）", "nests brackets or NOTs too deeply (32 levels at most)"),
         ("unclosed_quote", "引号没有闭合", "has an unclosed quote"),
         ("empty_value", "条件缺少值（如 tag:决策人）", "has a condition without a value (e.g. tag:决策人)"),
         ("operator_missing", "条件缺少 : 或比较符（如 tag:决策人、employees>100）", "has a condition without : or a comparison (e.g. tag:决策人, employees>100)"),

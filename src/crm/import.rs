@@ -329,6 +329,10 @@ fn display(cell: &Cell) -> String {
     }
 }
 
+/// A template's size: a header row's columns and the header cells' text.
+const MAX_TEMPLATE_COLUMNS: usize = 1000;
+const MAX_HEADER_CHARS: usize = 1000;
+
 impl Crm {
     async fn load(&self, req: &ImportRequest) -> Result<Loaded> {
         let templates = self.mapping_templates().await?;
@@ -591,6 +595,14 @@ impl Crm {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 50 {
             return Err(Error::invalid("name", if name.is_empty() { "required" } else { "too_long" }));
+        }
+        // A sheet's columns, each header as a cell holds it; the template is read back on every
+        // import, so it stays the size of a header row.
+        if headers.len() > MAX_TEMPLATE_COLUMNS || mapping.len() > MAX_TEMPLATE_COLUMNS {
+            return Err(Error::invalid("headers", "too_long"));
+        }
+        if headers.iter().any(|h| h.chars().count() > MAX_HEADER_CHARS) {
+            return Err(Error::invalid("headers", "too_long"));
         }
         let map: BTreeMap<String, Target> = headers
             .iter()

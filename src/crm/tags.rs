@@ -35,6 +35,11 @@ pub struct FilterSummary {
     pub summary: String,
 }
 
+/// A selection is ticked by hand, page by page; everything a search or filter matches goes
+/// as a query instead. The tags changed at once are a handful from the bulk bar.
+const MAX_SELECTION: usize = 10_000;
+const MAX_TAGS_AT_ONCE: usize = 200;
+
 /// The day the last full refresh of automatic tags and scores ran.
 const REFRESHED_ON: &str = "values_refreshed_on";
 
@@ -107,6 +112,12 @@ impl Crm {
 
     /// Adds and removes tags on many customers in one transaction; returns the links changed.
     pub async fn tag_customers(&self, target: &TagTarget, add: &[i64], remove: &[i64]) -> Result<u64> {
+        if add.len() + remove.len() > MAX_TAGS_AT_ONCE {
+            return Err(Error::invalid("add", "too_long"));
+        }
+        if matches!(target, TagTarget::Selection { ids } if ids.len() > MAX_SELECTION) {
+            return Err(Error::invalid("target.ids", "too_long"));
+        }
         let ids = match target {
             TagTarget::Selection { ids } => ids.clone(),
             TagTarget::Query { query } => self.matching_ids(query).await?,
@@ -164,13 +175,7 @@ impl Crm {
 
     /// Saves a filter under a name (replacing that segment's filter if the name exists).
     pub async fn save_segment(&self, name: &str, filter: &str) -> Result<Segment> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(Error::invalid("name", "required"));
-        }
-        if name.chars().count() > 40 {
-            return Err(Error::invalid("name", "too_long"));
-        }
+        let name = segment_name(name)?;
         let now = self.now();
         let mut tx = self.pool.begin().await?;
         let compiled = segments::prepare(&mut tx, Some(filter), now, self.zone).await?.ok_or_else(|| Error::invalid("filter", "required"))?;
@@ -181,10 +186,7 @@ impl Crm {
     }
 
     pub async fn rename_segment(&self, id: i64, name: &str) -> Result<Segment> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(Error::invalid("name", "required"));
-        }
+        let name = segment_name(name)?;
         let mut conn = self.pool.acquire().await?;
         segments::rename(&mut conn, id, name, self.now()).await?;
         segments::get(&mut conn, id).await
@@ -282,4 +284,15 @@ impl Crm {
         self.refresh_values().await?;
         Ok(true)
     }
+}
+
+fn segment_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("name", "required"));
+    }
+    if name.chars().count() > 40 {
+        return Err(Error::invalid("name", "too_long"));
+    }
+    Ok(name)
 }

@@ -111,12 +111,12 @@ impl NewCustomer {
             .flatten();
         let phone = c.parsed("phone", input.phone.as_deref(), Phone::parse);
         let email = c.parsed("email", input.email.as_deref(), Email::parse);
-        let contacts = input
-            .contacts
-            .iter()
-            .enumerate()
-            .filter_map(|(i, contact)| parse_contact(&mut c, i, contact))
-            .collect();
+        let contacts = if input.contacts.len() > MAX_CONTACTS {
+            c.0.insert("contacts".into(), "too_long".into());
+            Vec::new()
+        } else {
+            input.contacts.iter().enumerate().filter_map(|(i, contact)| parse_contact(&mut c, i, contact)).collect()
+        };
         let custom = parse_custom(&mut c, &input.custom, &catalog.fields);
         let customer = NewCustomer {
             kind: input.kind.unwrap_or_default(),
@@ -168,8 +168,17 @@ fn parse_number(raw: &str) -> Result<String, &'static str> {
     }
 }
 
+/// Far more than a form shows, yet a bound on the work one save can ask for; merges add the
+/// absorbed record's contacts beside these, so the limit leaves room for them.
+const MAX_CONTACTS: usize = 200;
+const MAX_PHONES_PER_CONTACT: usize = 20;
+
 fn parse_contact(c: &mut Collector, i: usize, input: &ContactInput) -> Option<NewContact> {
     let field = |name: &str| format!("contacts.{i}.{name}");
+    if input.phones.len() > MAX_PHONES_PER_CONTACT {
+        c.0.insert(field("phones"), "too_long".into());
+        return None;
+    }
     let phones: Vec<Phone> = input
         .phones
         .iter()

@@ -377,10 +377,42 @@ fn push_where(qb: &mut QueryBuilder<Sqlite>, q: &ListQuery, filter: Option<&Comp
     }
 }
 
+/// Bounds on the rest of a query (the filter text has its own, see `segments::parse`): a
+/// caller gets a field error rather than a statement SQLite refuses (too many variables) or a
+/// search for megabytes of text.
+const MAX_SEARCH_CHARS: usize = 100;
+const MAX_FILTER_VALUES: usize = 100;
+const MAX_FILTER_VALUE_CHARS: usize = 200;
+const MAX_CURSOR_CHARS: usize = 1000;
+
+fn check(q: &ListQuery) -> Result<()> {
+    let too_long = |s: &str, max: usize| s.chars().count() > max;
+    if q.search.as_deref().is_some_and(|s| too_long(s, MAX_SEARCH_CHARS)) {
+        return Err(Error::invalid("search", "too_long"));
+    }
+    if q.cursor.as_deref().is_some_and(|s| too_long(s, MAX_CURSOR_CHARS)) {
+        return Err(Error::invalid("cursor", "cursor_invalid"));
+    }
+    let f = &q.filters;
+    if f.industry.len() > MAX_FILTER_VALUES {
+        return Err(Error::invalid("filters.industry", "too_long"));
+    }
+    if f.custom.len() > MAX_FILTER_VALUES {
+        return Err(Error::invalid("filters.custom", "too_long"));
+    }
+    let singles = [&f.owner, &f.region, &f.source, &f.grade, &f.stage].into_iter().flatten();
+    let mut values = f.industry.iter().chain(f.custom.keys()).chain(f.custom.values()).chain(singles);
+    if values.any(|v| too_long(v, MAX_FILTER_VALUE_CHARS)) {
+        return Err(Error::invalid("filters", "too_long"));
+    }
+    Ok(())
+}
+
 pub async fn page(conn: &mut SqliteConnection, q: &ListQuery, filter: Option<&Compiled>) -> Result<CustomerPage> {
     if q.limit == 0 || q.limit > ListQuery::MAX_LIMIT {
         return Err(Error::invalid("limit", "out_of_range"));
     }
+    check(q)?;
     let cursor: Option<(Value, i64)> = match &q.cursor {
         None => None,
         Some(raw) => Some(serde_json::from_str(raw).map_err(|_| Error::invalid("cursor", "cursor_invalid"))?),
@@ -443,6 +475,7 @@ pub async fn page(conn: &mut SqliteConnection, q: &ListQuery, filter: Option<&Co
 }
 
 pub async fn count(conn: &mut SqliteConnection, q: &ListQuery, filter: Option<&Compiled>) -> Result<i64> {
+    check(q)?;
     let mut qb = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM customers c ");
     push_where(&mut qb, q, filter);
     Ok(qb.build_query_scalar().fetch_one(conn).await?)

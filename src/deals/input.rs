@@ -29,6 +29,11 @@ pub struct Lost {
     pub note: Option<String>,
 }
 
+/// 100亿元 a deal at most. The reports sum amounts in i64 fen, which a few deals near
+/// `i64::MAX` would overflow (an SQLite error, a panic in a debug build); under this cap a
+/// ledger needs over nine million such deals to get there.
+pub const MAX_AMOUNT_FEN: i64 = 10_000_000_000 * 100;
+
 /// Trimmed of ASCII and ideographic spaces; `None` when nothing is left.
 fn non_blank(s: Option<&str>) -> Option<&str> {
     s.map(|s| s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')).filter(|s| !s.is_empty())
@@ -85,7 +90,10 @@ impl NewDeal {
                 errors.insert("amount".into(), "required".into());
                 None
             }
-            Some(raw) => money::parse_amount(raw).map_err(|code| errors.insert("amount".into(), code.into())).ok(),
+            Some(raw) => money::parse_amount(raw)
+                .and_then(|fen| if fen > MAX_AMOUNT_FEN { Err("out_of_range") } else { Ok(fen) })
+                .map_err(|code| errors.insert("amount".into(), code.into()))
+                .ok(),
         };
         let close_date = non_blank(input.close_date.as_deref()).and_then(|raw| {
             cells::date(&Cell::Text(raw.into())).map_err(|code| errors.insert("closeDate".into(), code.into())).ok().flatten()

@@ -312,7 +312,7 @@ pub async fn rebuild_furthest(conn: &mut SqliteConnection) -> Result<()> {
 
 /// Local day `YYYY-MM-DD` → the UTC instant its midnight is in `zone`.
 fn day_start_ms(field: &str, raw: &str, zone: Zone, next: bool) -> Result<i64> {
-    let day = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| Error::invalid(field, "date_invalid"))?;
+    let day = crate::domain::day::parse_day(raw).map_err(|code| Error::invalid(field, code))?;
     let day = if next { day + Duration::days(1) } else { day };
     Ok(zone.from_local(day.and_time(chrono::NaiveTime::MIN)).timestamp_millis())
 }

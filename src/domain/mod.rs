@@ -1,6 +1,7 @@
 //! Parse, don't validate: raw text from a form, a CLI flag or a spreadsheet cell becomes a
 //! typed value once, at the edge, or a field error code the UI can translate.
 
+pub mod day;
 pub mod email;
 pub mod mobile;
 pub mod phone;

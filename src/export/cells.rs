@@ -63,12 +63,18 @@ pub(super) fn text(sheet: &mut Worksheet, row: RowNum, col: ColNum, value: &str,
     styled_text(sheet, row, col, value, format)
 }
 
-/// Like [`text`] with a chosen format; the caller picks the quoted variant itself.
+/// Like [`text`] with a chosen format. Headers come through here too, and some are the
+/// user's (a custom field's label, the columns of an imported file), so formula-like text
+/// gets the quote prefix whatever the format.
 pub(super) fn styled_text(sheet: &mut Worksheet, row: RowNum, col: ColNum, value: &str, format: &Format) -> Result<()> {
     if value.is_empty() {
         return Ok(());
     }
-    sheet.write_string_with_format(row, col, clip(value), format).map_err(xlsx)?;
+    if is_formula_like(value) {
+        sheet.write_string_with_format(row, col, clip(value), &format.clone().set_quote_prefix()).map_err(xlsx)?;
+    } else {
+        sheet.write_string_with_format(row, col, clip(value), format).map_err(xlsx)?;
+    }
     Ok(())
 }
 

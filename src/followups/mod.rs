@@ -130,6 +130,8 @@ impl NewFollowup {
         let at = input.at.unwrap_or(now);
         if at > now + FUTURE_TOLERANCE {
             errors.insert("at".into(), "in_future".into());
+        } else if let Err(code) = crate::domain::day::within_years(at.date_naive()) {
+            errors.insert("at".into(), code.into());
         }
         let wanted = input.method.trim();
         let method = methods.iter().find(|m| m.code.as_deref() == Some(wanted) || m.name == wanted);
@@ -150,6 +152,8 @@ impl NewFollowup {
             (Some(action), Some(next_at)) => {
                 if next_at <= at {
                     errors.insert("nextAt".into(), "not_after_followup".into());
+                } else if let Err(code) = crate::domain::day::within_years(next_at.date_naive()) {
+                    errors.insert("nextAt".into(), code.into());
                 }
                 Some(NextStep { action, owner: next_owner.or_else(|| owner.clone()), at: next_at })
             }

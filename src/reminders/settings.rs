@@ -192,7 +192,12 @@ impl ReminderSettings {
                 errors.insert("quietHours".into(), "time_invalid".into());
             }
         }
-        for (i, rule) in self.rules.iter().enumerate() {
+        // One setting per rule: a kind sent twice would be stored twice and only one obeyed.
+        let twice = |i: usize, r: &RuleSetting| self.rules[..i].iter().any(|e| e.kind == r.kind);
+        if self.rules.len() > RuleKind::ALL.len() || self.rules.iter().enumerate().any(|(i, r)| twice(i, r)) {
+            errors.insert("rules".into(), "value_invalid".into());
+        }
+        for (i, rule) in self.rules.iter().enumerate().take(RuleKind::ALL.len() + 1) {
             if rule.value == 0 || rule.value > 3650 {
                 errors.insert(format!("rules.{i}.value"), "out_of_range".into());
             }

@@ -162,8 +162,7 @@ async fn listing(
             (DrillKind::Customer, NEWEST)
         }
         DrillTarget::Month { month, series } => {
-            let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
-                .map_err(|_| Error::invalid("target.month", "date_invalid"))?;
+            let first = crate::domain::day::parse_day(&format!("{month}-01")).map_err(|code| Error::invalid("target.month", code))?;
             let scope = Scope { range: month_range(first, zone), ..scope.clone() };
             match series {
                 MonthSeries::NewCustomers => {

@@ -116,7 +116,7 @@ fn cut(from: NaiveDate, days: i64, limit: NaiveDate) -> NaiveDate {
 
 fn day(field: &str, raw: Option<&str>) -> Result<NaiveDate> {
     let raw = raw.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| Error::invalid(field, "required"))?;
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| Error::invalid(field, "date_invalid"))
+    crate::domain::day::parse_day(raw).map_err(|code| Error::invalid(field, code))
 }
 
 /// The first day of each of the `n` months ending with `last`'s month, oldest first.

@@ -21,7 +21,9 @@ use ts_rs::TS;
 pub struct FilterError {
     pub at: usize,
     /// `unexpected_end`, `unexpected_token`, `unclosed_paren`, `unclosed_quote`, `empty_value`,
-    /// `operator_missing`, `operator_invalid`, `unknown_key`, `unknown_tag`, `value_invalid`.
+    /// `operator_missing`, `operator_invalid`, `unknown_key`, `unknown_tag`, `value_invalid`,
+    /// `too_deep` (brackets or NOTs nested past [`MAX_DEPTH`]), `too_long` (more than
+    /// [`MAX_TERMS`] conditions, or a value longer than [`MAX_VALUE_CHARS`]).
     pub code: String,
 }
 
@@ -218,10 +220,20 @@ fn tokens(text: &str) -> Result<Vec<(usize, Token)>, FilterError> {
     Ok(out)
 }
 
+/// How deep brackets and NOTs may nest. The parser, the SQL compiler and the description
+/// recurse once per level, so a filter built from thousands of `(` must stop here rather than
+/// overflow the stack; no filter a person writes comes near it.
+pub const MAX_DEPTH: usize = 32;
+/// Conditions in one filter, and characters in one value: bounds on the SQL a filter becomes.
+pub const MAX_TERMS: usize = 100;
+pub const MAX_VALUE_CHARS: usize = 200;
+
 struct Parser {
     tokens: Vec<(usize, Token)>,
     pos: usize,
     end: usize,
+    depth: usize,
+    terms: usize,
 }
 
 /// Parses a filter. Empty text is no filter at all (`None`).
@@ -230,7 +242,7 @@ pub fn parse(text: &str) -> Result<Option<Expr>, FilterError> {
     if tokens.is_empty() {
         return Ok(None);
     }
-    let mut p = Parser { tokens, pos: 0, end: text.chars().count() };
+    let mut p = Parser { tokens, pos: 0, end: text.chars().count(), depth: 0, terms: 0 };
     let expr = p.or()?;
     if let Some((at, _)) = p.tokens.get(p.pos) {
         return Err(FilterError::new(*at, "unexpected_token"));
@@ -273,10 +285,24 @@ impl Parser {
 
     fn not(&mut self) -> Result<Expr, FilterError> {
         if self.peek() == Some(&Token::Not) {
+            let at = self.at();
             self.pos += 1;
-            return Ok(Expr::Not { item: Box::new(self.not()?) });
+            let item = self.nested(at, Self::not)?;
+            return Ok(Expr::Not { item: Box::new(item) });
         }
         self.primary()
+    }
+
+    /// One level deeper (a bracket or a NOT), refused past [`MAX_DEPTH`]. The canonical text
+    /// never nests deeper than the text it came from, so a saved filter always parses back.
+    fn nested(&mut self, at: usize, inner: fn(&mut Self) -> Result<Expr, FilterError>) -> Result<Expr, FilterError> {
+        if self.depth == MAX_DEPTH {
+            return Err(FilterError::new(at, "too_deep"));
+        }
+        self.depth += 1;
+        let expr = inner(self);
+        self.depth -= 1;
+        expr
     }
 
     fn primary(&mut self) -> Result<Expr, FilterError> {
@@ -285,7 +311,7 @@ impl Parser {
             None => Err(FilterError::new(at, "unexpected_end")),
             Some((_, Token::Open)) => {
                 self.pos += 1;
-                let inner = self.or()?;
+                let inner = self.nested(at, Self::or)?;
                 if self.peek() != Some(&Token::Close) {
                     return Err(FilterError::new(at, "unclosed_paren"));
                 }
@@ -294,6 +320,10 @@ impl Parser {
             }
             Some((_, Token::Word(word))) => {
                 self.pos += 1;
+                self.terms += 1;
+                if self.terms > MAX_TERMS {
+                    return Err(FilterError::new(at, "too_long"));
+                }
                 term(&word, at)
             }
             Some(_) => Err(FilterError::new(at, "unexpected_token")),
@@ -335,6 +365,9 @@ fn term(word: &str, at: usize) -> Result<Expr, FilterError> {
     let value = value.trim();
     if value.is_empty() {
         return Err(FilterError::new(at + key.chars().count(), "empty_value"));
+    }
+    if value.chars().count() > MAX_VALUE_CHARS {
+        return Err(FilterError::new(at + key.chars().count(), "too_long"));
     }
     Ok(Expr::Term { key: key.to_owned(), op, value: value.to_owned(), at })
 }

@@ -6,6 +6,8 @@
 export type FilterError = { at: number, 
 /**
  * `unexpected_end`, `unexpected_token`, `unclosed_paren`, `unclosed_quote`, `empty_value`,
- * `operator_missing`, `operator_invalid`, `unknown_key`, `unknown_tag`, `value_invalid`.
+ * `operator_missing`, `operator_invalid`, `unknown_key`, `unknown_tag`, `value_invalid`,
+ * `too_deep` (brackets or NOTs nested past [`MAX_DEPTH`]), `too_long` (more than
+ * [`MAX_TERMS`] conditions, or a value longer than [`MAX_VALUE_CHARS`]).
  */
 code: string, };
