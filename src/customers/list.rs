@@ -476,7 +476,26 @@ pub async fn page(conn: &mut SqliteConnection, q: &ListQuery, filter: Option<&Co
 
 pub async fn count(conn: &mut SqliteConnection, q: &ListQuery, filter: Option<&Compiled>) -> Result<i64> {
     check(q)?;
+    if let Some(tag) = only_one_tag(q, filter) {
+        return Ok(sqlx::query_scalar("SELECT live_count FROM tags WHERE id = ?").bind(tag).fetch_one(conn).await?);
+    }
     let mut qb = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM customers c ");
     push_where(&mut qb, q, filter);
     Ok(qb.build_query_scalar().fetch_one(conn).await?)
+}
+
+/// The tag when the query is exactly "live customers carrying this tag" (a quick tag chip, a
+/// one-tag segment): its count is kept on the tag (migration 0014).
+fn only_one_tag(q: &ListQuery, filter: Option<&Compiled>) -> Option<i64> {
+    use crate::segments::{parse::{Expr, Op}, Key};
+    if q.scope != Scope::Live || Search::of(q).is_some() || q.filters != CustomerFilters::default() {
+        return None;
+    }
+    let compiled = filter?;
+    match &compiled.expr {
+        Expr::Term { key, op: Op::Is, value, .. } if Key::parse(key) == Some(Key::Tag) => {
+            compiled.names.tags.iter().find(|(name, _)| name == value).map(|(_, id)| *id)
+        }
+        _ => None,
+    }
 }

@@ -61,9 +61,7 @@ pub async fn add_group(conn: &mut SqliteConnection, name: &str) -> Result<TagGro
 /// Every tag with its live usage, by group and position.
 pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<Tag>> {
     let rows = sqlx::query(
-        "SELECT t.id, t.group_id, t.name, t.color, t.auto,
-                (SELECT count(*) FROM customer_tags ct JOIN customers c ON c.id = ct.customer_id AND c.deleted_at IS NULL
-                 WHERE ct.tag_id = t.id) AS count
+        "SELECT t.id, t.group_id, t.name, t.color, t.auto, t.live_count AS count
          FROM tags t JOIN tag_groups g ON g.id = t.group_id ORDER BY g.position, t.position, t.id",
     )
     .fetch_all(conn)
@@ -198,6 +196,20 @@ pub async fn apply(conn: &mut SqliteConnection, customers: &[i64], add: &[i64], 
         }
     }
     Ok(changed)
+}
+
+/// A merge unites the customers' tags: the absorbed record's hand-set tags are set by hand on
+/// the survivor too (the rules then decide the survivor's automatic ones afresh).
+pub async fn copy_to(conn: &mut SqliteConnection, from: i64, to: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO customer_tags (tag_id, customer_id, auto) SELECT tag_id, ?, 0 FROM customer_tags WHERE customer_id = ? AND auto = 0
+         ON CONFLICT (tag_id, customer_id) DO UPDATE SET auto = 0",
+    )
+    .bind(to)
+    .bind(from)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// One customer's tags.
