@@ -279,6 +279,7 @@ impl Crm {
         customers::refresh_derived(&mut tx, absorbed).await?;
         customers::refresh_derived(&mut tx, survivor).await?;
         crate::followups::move_to(&mut tx, absorbed, survivor).await?;
+        crate::tags::copy_to(&mut tx, absorbed, survivor).await?;
         crate::followups::refresh_customer(&mut tx, absorbed).await?;
         crate::followups::refresh_customer(&mut tx, survivor).await?;
         self.rerun_rules(&mut tx, survivor, now).await?;
