@@ -8,6 +8,7 @@ mod import;
 mod lists;
 mod reminders;
 mod reports;
+mod rescue;
 mod tags;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ pub use reminders::{NewCustomer, Workbench};
 pub use reports::ReportKind;
 pub use tags::{FilterSummary, TagTarget};
 
+use crate::ledger_file::LedgerFile;
 use crate::settings::{self, Language};
 use crate::{Clock, IdGen, RandomIds, Result, SystemClock, Zone};
 
@@ -33,6 +35,8 @@ use crate::{Clock, IdGen, RandomIds, Result, SystemClock, Zone};
 pub struct Crm {
     pool: SqlitePool,
     path: PathBuf,
+    /// The file `pool` opened, checked before every commit (see [`crate::ledger_file`]).
+    file: Arc<LedgerFile>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGen>,
     /// The user's time zone: customer numbers carry the local year.
@@ -47,9 +51,9 @@ impl Crm {
 
     pub async fn open_with(path: impl AsRef<Path>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>) -> Result<Crm> {
         let path = path.as_ref().to_path_buf();
-        let pool = backup::open_pool(&path, clock.now()).await?;
+        let (pool, file) = backup::open_pool(&path, clock.now()).await?;
         let zone = Zone::machine();
-        let crm = Crm { pool, path, clock, ids, zone };
+        let crm = Crm { pool, path, file, clock, ids, zone };
         crm.refresh_stale().await?;
         Ok(crm)
     }
