@@ -47,7 +47,7 @@ impl Crm {
     /// stops the save and is returned instead.
     pub async fn add_customer(&self, input: &CustomerInput, allow_duplicate: bool) -> Result<SaveOutcome> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let customer = NewCustomer::parse(input, &catalog(&mut tx).await?)?;
         if !allow_duplicate {
             let matches = duplicates::find(&mut tx, &customer, None).await?;
@@ -75,7 +75,7 @@ impl Crm {
     /// never re-raises a known similarity.
     pub async fn update_customer(&self, id: i64, input: &CustomerInput, allow_duplicate: bool) -> Result<SaveOutcome> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let before = live(&mut tx, id).await?;
         let customer = NewCustomer::parse(input, &catalog(&mut tx).await?)?;
         if !allow_duplicate {
@@ -107,7 +107,7 @@ impl Crm {
     pub async fn add_customers(&self, inputs: &[CustomerInput]) -> Result<Vec<i64>> {
         let now = self.now();
         let year = self.zone.to_local(now).year();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let catalog = catalog(&mut tx).await?;
         let parsed = inputs.iter().map(|input| NewCustomer::parse(input, &catalog)).collect::<Result<Vec<_>>>()?;
         // One sequence lookup per industry, then numbers count up in memory.
@@ -190,7 +190,7 @@ impl Crm {
     /// Moves a customer to the recycle bin.
     pub async fn delete_customer(&self, id: i64) -> Result<()> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let c = live(&mut tx, id).await?;
         customers::set_deleted(&mut tx, id, Some(now)).await?;
         history::record(&mut tx, id, now, HistoryAction::Delete, None).await?;
@@ -201,7 +201,7 @@ impl Crm {
 
     pub async fn restore_customer(&self, id: i64) -> Result<Customer> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let c = customers::get(&mut tx, id).await?;
         if c.deleted_at.is_none() {
             return Err(Error::invalid("id", "not_deleted"));
@@ -218,7 +218,7 @@ impl Crm {
     /// Deletes for good; only what is already in the recycle bin.
     pub async fn purge_customer(&self, id: i64) -> Result<()> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let c = customers::get(&mut tx, id).await?;
         if c.deleted_at.is_none() {
             return Err(Error::invalid("id", "not_deleted"));
@@ -249,7 +249,7 @@ impl Crm {
             return Err(Error::invalid("absorbed", "same_customer"));
         }
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let kept = live(&mut tx, survivor).await?;
         let gone = live(&mut tx, absorbed).await?;
         let mut input = merge::merged_input(&kept, &gone, choices);
@@ -300,7 +300,7 @@ impl Crm {
 
     /// Derived rows (search, duplicate keys) written by an older version are rebuilt once.
     pub(super) async fn refresh_stale(&self) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for id in customers::stale_ids(&mut tx).await? {
             customers::refresh_derived(&mut tx, id).await?;
         }

@@ -41,7 +41,7 @@ impl Crm {
 
     pub async fn add_deal(&self, input: &DealInput) -> Result<Deal> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let ctx = self.deal_context(&mut tx, now).await?;
         let reasons = stages::lost_reasons(&mut tx).await?;
         let deal = NewDeal::parse(input, &ctx.stages, &reasons)?;
@@ -58,7 +58,7 @@ impl Crm {
     /// Saves the deal form. A different stage is a move like any other (history, lost reason).
     pub async fn update_deal(&self, id: i64, input: &DealInput) -> Result<Deal> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let ctx = self.deal_context(&mut tx, now).await?;
         let before = store::live(&mut tx, id, &ctx).await?;
         let reasons = stages::lost_reasons(&mut tx).await?;
@@ -85,7 +85,7 @@ impl Crm {
     /// Moves a deal to a stage (drag and drop, the "move to" menu). 流失 needs a reason.
     pub async fn move_deal(&self, id: i64, input: &MoveInput) -> Result<Deal> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let ctx = self.deal_context(&mut tx, now).await?;
         let deal = store::live(&mut tx, id, &ctx).await?;
         let to = deal_input::stage(&ctx.stages, input.stage_id)?;
@@ -106,7 +106,7 @@ impl Crm {
     /// Moves a deal to the recycle bin.
     pub async fn delete_deal(&self, id: i64) -> Result<()> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let ctx = self.deal_context(&mut tx, now).await?;
         let deal = store::live(&mut tx, id, &ctx).await?;
         store::set_deleted(&mut tx, id, Some(now)).await?;
@@ -191,7 +191,7 @@ impl Crm {
 
     /// Adds generated deals with their past (the benchmark's data), in one transaction.
     pub async fn add_past_deals(&self, deals: &[crate::deals::bulk::PastDeal]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let stages = stages::list(&mut tx).await?;
         crate::deals::bulk::insert(&mut tx, &stages, deals).await?;
         tx.commit().await?;
@@ -220,21 +220,21 @@ impl Crm {
     }
 
     pub async fn save_deal_stage(&self, input: &StageInput) -> Result<Stage> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let stage = stages::save(&mut tx, input).await?;
         tx.commit().await?;
         Ok(stage)
     }
 
     pub async fn reorder_deal_stages(&self, open_ids: &[i64]) -> Result<Vec<Stage>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let list = stages::reorder(&mut tx, open_ids).await?;
         tx.commit().await?;
         Ok(list)
     }
 
     pub async fn delete_deal_stage(&self, id: i64) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         stages::delete(&mut tx, id).await?;
         tx.commit().await?;
         Ok(())
@@ -258,7 +258,7 @@ impl Crm {
 
     pub async fn set_deal_settings(&self, value: &DealSettings) -> Result<()> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         stages::set_deal_settings(&mut tx, value, now).await?;
         super::settings_changed(&mut tx, now, "deals", value).await?;
         tx.commit().await?;

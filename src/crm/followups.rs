@@ -82,7 +82,7 @@ impl Crm {
     /// customer's last-contact time and next planned action.
     pub async fn add_followup(&self, customer_id: i64, input: &FollowupInput) -> Result<Followup> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         live_customer(&mut tx, customer_id).await?;
         let parsed = NewFollowup::parse(input, &followups::methods(&mut tx).await?, now)?;
         deal_of(&mut tx, customer_id, parsed.deal_id).await?;
@@ -95,7 +95,7 @@ impl Crm {
 
     pub async fn update_followup(&self, id: i64, input: &FollowupInput) -> Result<Followup> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let before = followups::get(&mut tx, id).await?;
         let parsed = NewFollowup::parse(input, &followups::methods(&mut tx).await?, now)?;
         deal_of(&mut tx, before.customer_id, parsed.deal_id).await?;
@@ -111,7 +111,7 @@ impl Crm {
 
     pub async fn delete_followup(&self, id: i64) -> Result<()> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let followup = followups::get(&mut tx, id).await?;
         followups::delete(&mut tx, id).await?;
         followups::refresh_customer(&mut tx, followup.customer_id).await?;

@@ -403,7 +403,7 @@ impl Crm {
         if !dry_run {
             self.backup_into_folder(crate::backup::BackupKind::PreImport, now).await?;
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let catalog = catalog(&mut tx).await?;
         let p = plan(&mut tx, &loaded, &catalog, req.on_duplicate).await?;
         let total = (p.creates.len() + p.merges.len()) as u32;
@@ -531,7 +531,7 @@ impl Crm {
     /// created are removed, the ones it merged into get back their exact former profile.
     pub async fn undo_import(&self, id: Option<i64>) -> Result<ImportRecord> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let record: Option<(i64, Option<i64>, Option<i64>, Option<i64>)> = match id {
             Some(id) => sqlx::query_as("SELECT id, first_id, last_id, undone_at FROM imports WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?,
             None => sqlx::query_as("SELECT id, first_id, last_id, undone_at FROM imports WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1")

@@ -12,7 +12,7 @@ impl Crm {
 
     pub async fn save_industry(&self, industry: &Industry) -> Result<Industry> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let saved = industries::save(&mut tx, industry).await?;
         settings_changed(&mut tx, now, "industries", &saved).await?;
         tx.commit().await?;
@@ -21,7 +21,7 @@ impl Crm {
 
     pub async fn delete_industry(&self, code: &str) -> Result<()> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         industries::delete(&mut tx, code).await?;
         settings_changed(&mut tx, now, "industries", &serde_json::json!({ "deleted": code })).await?;
         tx.commit().await?;
@@ -34,7 +34,7 @@ impl Crm {
 
     pub async fn create_custom_field(&self, input: &CustomFieldInput) -> Result<CustomField> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let field = custom_fields::create(&mut tx, input).await?;
         settings_changed(&mut tx, now, "custom_fields", &field).await?;
         tx.commit().await?;
@@ -43,7 +43,7 @@ impl Crm {
 
     pub async fn update_custom_field(&self, id: i64, input: &CustomFieldInput) -> Result<CustomField> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let field = custom_fields::update(&mut tx, id, input).await?;
         settings_changed(&mut tx, now, "custom_fields", &field).await?;
         tx.commit().await?;

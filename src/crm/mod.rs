@@ -76,6 +76,20 @@ impl Crm {
         self.clock.now()
     }
 
+    /// Begins a transaction that writes. The write lock is taken up front: SQLite will not wait to
+    /// turn a read transaction into a write one and answers BUSY at once, so a deferred save that
+    /// reads first would fail whenever another connection is mid-write (the reminder rules, a
+    /// second save, another program). Taken at `BEGIN`, the lock is waited for up to the busy timeout.
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        match self.pool.begin_with("BEGIN IMMEDIATE").await {
+            // A connection kept after the ledger's folder vanished (see `LedgerFile::after_use`)
+            // is still counted inside a transaction SQLite already ended; sqlx then only offers a
+            // savepoint, whose commit the file check refuses like any other.
+            Err(sqlx::Error::InvalidSavePointStatement) => Ok(self.pool.begin().await?),
+            begun => Ok(begun?),
+        }
+    }
+
     /// Waits for in-flight work and checkpoints the WAL so the file is whole on its own.
     pub async fn close(self) {
         self.pool.close().await;
@@ -87,7 +101,7 @@ impl Crm {
 
     pub async fn set_language(&self, language: Language) -> Result<()> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         settings::set_language(&mut tx, language, now).await?;
         settings_changed(&mut tx, now, "language", &language).await?;
         tx.commit().await?;
@@ -102,7 +116,7 @@ impl Crm {
     /// detail page and edits keep the real values.
     pub async fn set_mask_lists(&self, on: bool) -> Result<()> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         settings::set_mask_lists(&mut tx, on, now).await?;
         settings_changed(&mut tx, now, "mask_lists", &on).await?;
         tx.commit().await?;

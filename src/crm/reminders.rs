@@ -44,7 +44,7 @@ impl Crm {
     /// steps not yet announced move with a new lead time.
     pub async fn set_reminder_settings(&self, value: ReminderSettings) -> Result<ReminderSettings> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let old = reminders::load_settings(&mut tx).await?;
         let saved = reminders::save_settings(&mut tx, value, now).await?;
         super::settings_changed(&mut tx, now, "reminders", &saved).await?;
@@ -65,7 +65,7 @@ impl Crm {
     /// Runs every rule over the whole ledger; returns how many reminders it added.
     pub async fn run_reminder_rules(&self) -> Result<u64> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let settings = reminders::load_settings(&mut tx).await?;
         let added = rules::run(&mut tx, &settings, now, self.zone, rules::Scope::All).await?;
         tx.commit().await?;
@@ -137,7 +137,7 @@ impl Crm {
 
     pub async fn complete_reminder(&self, id: i64) -> Result<Reminder> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let done = reminders::complete(&mut tx, id, now).await?;
         crate::followups::refresh_customer(&mut tx, done.customer_id).await?;
         tx.commit().await?;

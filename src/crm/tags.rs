@@ -61,7 +61,7 @@ impl Crm {
 
     /// Adds a tag to a group named by id, code or name.
     pub async fn add_tag(&self, name: &str, group: &str, color: &str) -> Result<Tag> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let groups = tags::groups(&mut tx).await?;
         let group = groups
             .iter()
@@ -76,7 +76,7 @@ impl Crm {
     /// Renames, recolours or regroups a tag; segments that name it follow a rename.
     pub async fn update_tag(&self, id: i64, name: &str, group_id: i64, color: &str) -> Result<Tag> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let old = tags::update(&mut tx, id, name, group_id, color).await?;
         let tag = tags::get(&mut tx, id).await?;
         segments::rename_tag(&mut tx, &old, &tag.name, now).await?;
@@ -86,7 +86,7 @@ impl Crm {
 
     pub async fn merge_tags(&self, from: i64, into: i64) -> Result<Tag> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let gone = tags::get(&mut tx, from).await?;
         let kept = tags::get(&mut tx, into).await?;
         tags::merge(&mut tx, from, into).await?;
@@ -101,7 +101,7 @@ impl Crm {
     /// Deletes a tag and its links. Segments naming it then report it as unknown.
     pub async fn delete_tag(&self, id: i64) -> Result<()> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let tag = tags::get(&mut tx, id).await?;
         tags::delete(&mut tx, id).await?;
         let details = serde_json::json!({ "name": tag.name });
@@ -122,7 +122,7 @@ impl Crm {
             TagTarget::Selection { ids } => ids.clone(),
             TagTarget::Query { query } => self.matching_ids(query).await?,
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let known: Vec<i64> = tags::list(&mut tx).await?.iter().map(|t| t.id).collect();
         if let Some(bad) = add.iter().chain(remove).find(|t| !known.contains(t)) {
             return Err(Error::NotFound { entity: "tag", id: bad.to_string() });
@@ -177,7 +177,7 @@ impl Crm {
     pub async fn save_segment(&self, name: &str, filter: &str) -> Result<Segment> {
         let name = segment_name(name)?;
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let compiled = segments::prepare(&mut tx, Some(filter), now, self.zone).await?.ok_or_else(|| Error::invalid("filter", "required"))?;
         let id = segments::save(&mut tx, name, &compiled.expr.to_text(), now).await?;
         let segment = segments::get(&mut tx, id).await?;
@@ -203,7 +203,7 @@ impl Crm {
     /// The customer's value score with what drives it, computed now.
     pub async fn customer_score(&self, customer_id: i64) -> Result<ScoreDetail> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         crate::customers::get(&mut tx, customer_id).await?;
         let fall = reminders::load_settings(&mut tx).await?.score_drop;
         tags::score::refresh(&mut tx, now, &fall, auto::Scope::Customer(customer_id)).await?;
@@ -224,7 +224,7 @@ impl Crm {
     /// New ABC thresholds; cadence reminders not yet announced follow them.
     pub async fn set_grading(&self, value: tags::grading::Grading) -> Result<tags::grading::Grading> {
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let saved = tags::grading::save(&mut tx, value, now).await?;
         super::settings_changed(&mut tx, now, "grading", &saved).await?;
         let settings = reminders::load_settings(&mut tx).await?;
@@ -254,7 +254,7 @@ impl Crm {
             while from <= last {
                 let to = from.saturating_add(batch);
                 let scope = auto::Scope::Range(from, to);
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write().await?;
                 // The score first: 流失预警 compares it with its recent high.
                 tags::score::refresh(&mut tx, now, &settings.score_drop, scope).await?;
                 auto::refresh(&mut tx, &settings, now, scope).await?;
