@@ -24,6 +24,7 @@ pub mod money;
 pub mod paths;
 pub mod reminders;
 pub mod reports;
+mod saved_file;
 pub mod segments;
 pub mod settings;
 pub mod tags;

@@ -128,7 +128,7 @@ impl CustomerWriter {
         let last_row = self.next_row - 1;
         let ws = self.book.worksheet_from_index(0).map_err(xlsx)?;
         ws.autofilter(0, 0, last_row, last_col).map_err(xlsx)?;
-        self.book.save(&self.path).map_err(xlsx)?;
+        crate::saved_file::save_xlsx(&mut self.book, &self.path, xlsx)?;
         Ok(u64::from(last_row))
     }
 }

@@ -61,6 +61,6 @@ pub fn write_rejected(path: &Path, headers: &[String], rows: &[(u32, Vec<String>
         cells::styled_text(ws, row, reason_col, reason, format)?;
     }
     ws.autofilter(0, 0, rows.len() as RowNum, reason_col).map_err(xlsx)?;
-    book.save(path).map_err(xlsx)?;
+    crate::saved_file::save_xlsx(&mut book, path, xlsx)?;
     Ok(())
 }

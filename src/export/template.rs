@@ -94,7 +94,7 @@ pub fn write_template(path: &Path, industries: &[Industry], stages: &[&str], fie
     if list_count > 0 {
         book.push_worksheet(lists);
     }
-    book.save(path).map_err(xlsx)?;
+    crate::saved_file::save_xlsx(&mut book, path, xlsx)?;
     Ok(())
 }
 

@@ -69,7 +69,7 @@ pub fn write(book: &ReportBook, lang: Language, path: &Path) -> Result<()> {
         sheet.note(pick(lang, "没有选择要导出的报表。", "No report was chosen for export."))?;
         sheet.finish()?;
     }
-    workbook.save(path).map_err(xlsx)?;
+    crate::saved_file::save_xlsx(&mut workbook, path, xlsx)?;
     Ok(())
 }
 
