@@ -2,7 +2,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, SqlitePool};
 
 use crate::ledger_file::LedgerFile;
@@ -56,12 +56,14 @@ pub(crate) async fn open_ledger(path: &Path) -> Result<(SqlitePool, Arc<LedgerFi
         // and two full-text indexes, and a small cache turns that into re-reads.
         .pragma("cache_size", "-16000")
         .pragma("temp_store", "memory");
-    if !in_wal_mode(path) {
-        // The pool opens its connections side by side; switching a file into WAL mode takes
-        // an exclusive lock, which two of them would contend for and one be refused BUSY.
-        let conn = options.clone().connect().await.map_err(explain)?;
-        conn.close().await?;
-    }
+    // One connection first, closed (and waited for) before the pool opens its four. Switching a
+    // file into WAL mode takes an exclusive lock, which the pool's side-by-side connections would
+    // contend for, one being refused BUSY. And a damaged file is found here, by reading the
+    // schema: connections a failed pool drops are closed later on their own threads, and one
+    // closing after the damaged file was set aside would remove the WAL of the ledger that
+    // took its name.
+    let probe = options.clone().connect().await.map_err(explain)?;
+    probe_schema(probe).await?;
     let (on_connect, on_acquire, on_release) = (file.clone(), file.clone(), file.clone());
     let pool = SqlitePoolOptions::new()
         .max_connections(CONNECTIONS)
@@ -86,8 +88,18 @@ pub(crate) async fn open_ledger(path: &Path) -> Result<(SqlitePool, Arc<LedgerFi
         .connect_with(options)
         .await
         .map_err(explain)?;
-    MIGRATOR.run(&pool).await?;
+    if let Err(e) = MIGRATOR.run(&pool).await {
+        pool.close().await;
+        return Err(e.into());
+    }
     Ok((pool, file))
+}
+
+/// Reads the schema on `conn`, then closes it whatever the answer, waiting until SQLite has.
+async fn probe_schema(mut conn: SqliteConnection) -> Result<()> {
+    let read = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master").fetch_one(&mut conn).await.map(drop);
+    conn.close().await?;
+    Ok(read?)
 }
 
 const SQLITE_CANTOPEN: i32 = 14;
@@ -114,11 +126,6 @@ fn folder_writable(folder: &Path) -> bool {
 
 /// Whether the database file's header says WAL (bytes 18 and 19, the file format versions,
 /// are 2); false for a new, empty file.
-fn in_wal_mode(path: &Path) -> bool {
-    use std::io::Read;
-    let mut header = [0_u8; 20];
-    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut header)).is_ok() && header[18] == 2 && header[19] == 2
-}
 
 /// Milliseconds since the Unix epoch, the storage form of every timestamp.
 pub(crate) fn to_ms(t: chrono::DateTime<chrono::Utc>) -> i64 {

@@ -165,11 +165,13 @@ async fn a_ledger_with_damaged_pages_is_recognised_and_its_wal_goes_aside_with_i
 
     let (crm, found) = s.open_recovering().await;
     let aside = found.expect("damage reported").corrupt_file;
-    assert_eq!(std::fs::read(&aside).unwrap(), file);
-    assert_eq!(
-        std::fs::read(format!("{aside}-wal")).unwrap(),
-        b"wal of the damaged file"
-    );
+    let kept = std::fs::read(&aside).unwrap();
+    let first_change = kept.iter().zip(&file).position(|(a, b)| a != b);
+    assert!(kept.len() == file.len() && first_change.is_none(), "set aside unchanged: {} vs {} bytes, first change at {first_change:?}", kept.len(), file.len());
+    // The WAL goes aside too. SQLite may already have reset it to nothing during the failed
+    // open, as it does with a WAL whose header is not valid: no frame in it could be replayed.
+    let wal = std::fs::read(format!("{aside}-wal")).expect("the WAL is set aside with the ledger");
+    assert!(b"wal of the damaged file".starts_with(&wal), "{wal:?}");
     // The shared-memory file is SQLite's to rebuild; the failed open may already have dropped it.
     assert!(names(&crm).await.is_empty());
 }

@@ -52,10 +52,12 @@ pub fn set_aside(db: &Path, now: DateTime<Utc>) -> Result<PathBuf> {
         .expect("some name is free");
     for side in ["-wal", "-shm"] {
         let from = with(side);
-        if from.exists() {
-            let mut to = aside.as_os_str().to_os_string();
-            to.push(side);
-            std::fs::rename(&from, PathBuf::from(to))?;
+        let mut to = aside.as_os_str().to_os_string();
+        to.push(side);
+        match std::fs::rename(&from, PathBuf::from(to)) {
+            // None left, or SQLite removed it as its last connection to the file closed.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            moved => moved?,
         }
     }
     std::fs::rename(db, &aside)?;
