@@ -157,3 +157,28 @@ pub fn reason(code: &str, lang: Language) -> String {
         .to_owned()
 }
 
+
+/// What an error of the machine or of a file means to the user, for codes whose own message
+/// is a technical one; `None` for codes that carry field errors or say enough themselves.
+pub fn error_sentence(code: crate::ErrorCode, lang: Language) -> Option<&'static str> {
+    use crate::ErrorCode as C;
+    let (zh_text, en_text) = match code {
+        C::Busy => ("账本正被其他程序占用，请稍后重试；本次更改没有写入", "the ledger is in use by another program; try again shortly. The change was not written"),
+        C::DiskFull => ("磁盘空间已满：请清理磁盘后重试；本次更改没有写入", "the disk is full: free some space and try again. The change was not written"),
+        C::ReadOnly => (
+            "无法写入：数据文件或所在的文件夹是只读的；请检查权限或换到可写的位置；本次更改没有保存",
+            "cannot write: the data file or its folder is read-only; check the permissions or use a writable place. The change was not saved",
+        ),
+        C::DataFolderGone => (
+            "数据文件夹已被删除或移走，已停止写入；本次更改没有写入",
+            "the data folder was deleted or moved, so nothing is written. The change was not written",
+        ),
+        C::NotADatabase => ("该文件不是一本账的数据库，未做任何更改", "the file is not a Yiben database; nothing was changed"),
+        C::BackupCorrupt => ("备份文件已损坏，无法恢复；当前数据未做任何更改", "the backup is damaged and cannot be restored; your data was not changed"),
+        C::BackupTooNew => ("该备份由更新版本的一本账创建，请先升级再恢复", "the backup was made by a newer version of Yiben; update before restoring it"),
+        C::Migration => ("无法升级数据库", "cannot upgrade the database"),
+        C::Cancelled => ("已取消，未做任何更改", "cancelled; nothing was changed"),
+        _ => return None,
+    };
+    Some(if zh(lang) { zh_text } else { en_text })
+}

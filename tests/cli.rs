@@ -337,3 +337,29 @@ fn tags_filters_segments_and_the_score_from_the_command_line() {
     assert_eq!(score["points"].as_array().unwrap().len(), 5);
     assert_eq!(yiben(&db, &["customers", "score", "99"]).status.code(), Some(5));
 }
+
+#[tokio::test]
+async fn a_ledger_locked_by_another_program_is_said_so_in_words_and_nothing_is_written() {
+    use sqlx::{ConnectOptions, Connection};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    json(&yiben(&db, &["customers", "add", "--name", "华信科技", "--json"]));
+    let mut other = sqlx::sqlite::SqliteConnectOptions::new().filename(&db).connect().await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE").execute(&mut other).await.unwrap();
+
+    let out = yiben(&db, &["customers", "add", "--name", "李四"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("错误：账本正被其他程序占用，请稍后重试"), "{stderr}");
+    let out = yiben(&db, &["customers", "add", "--name", "李四", "--json"]);
+    assert_eq!(json_err(&out)["code"], "BUSY");
+
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    other.close().await.unwrap();
+    let page = json(&yiben(&db, &["customers", "list", "--json"]));
+    assert_eq!(page["total"], 1, "nothing was written while it was locked");
+}
+
+fn json_err(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stderr).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}

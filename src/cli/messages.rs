@@ -22,7 +22,12 @@ pub fn reason_text(code: &str, lang: Language) -> String {
 pub fn describe(err: &Error, lang: Language) -> String {
     let fields = err.fields();
     if fields.is_empty() {
-        return format!("{}: {err}", if zh(lang) { "错误" } else { "error" });
+        return match yiben::texts::error_sentence(err.code(), lang) {
+            // The technical detail stays, for whoever is asked for help.
+            Some(sentence) if zh(lang) => format!("错误：{sentence}（{err}）"),
+            Some(sentence) => format!("error: {sentence} ({err})"),
+            None => format!("{}: {err}", if zh(lang) { "错误" } else { "error" }),
+        };
     }
     let heading = if zh(lang) { "输入有误，未保存任何内容：" } else { "invalid input, nothing was saved:" };
     let sep = if zh(lang) { "：" } else { " " };
