@@ -4,17 +4,32 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+use crate::encryption::Key;
 use crate::Result;
 
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
-/// Opens (creating on first use) and migrates the database file.
+/// A connection to the file at `path`, decrypted with `key` when it is encrypted. sqlx runs
+/// `PRAGMA key` before every other pragma, as SQLCipher requires.
+pub(crate) fn options(path: &Path, key: Option<&Key>) -> SqliteConnectOptions {
+    let options = SqliteConnectOptions::new().filename(path);
+    match key {
+        Some(key) => options.pragma("key", key.pragma_value()),
+        None => options,
+    }
+}
+
+/// Opens (creating on first use) and migrates a plain database file.
 pub(crate) async fn open_pool(path: &Path) -> Result<SqlitePool> {
+    open_pool_keyed(path, None).await
+}
+
+/// Opens (creating on first use) and migrates the database file, encrypted with `key`.
+pub(crate) async fn open_pool_keyed(path: &Path, key: Option<&Key>) -> Result<SqlitePool> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
-    let options = SqliteConnectOptions::new()
-        .filename(path)
+    let options = options(path, key)
         .create_if_missing(true)
         // WAL lets the UI read while an import writes; NORMAL is durable across app crashes
         // in WAL mode (only a power cut can lose the last transactions).

@@ -40,6 +40,12 @@ pub enum Error {
     BackupCorrupt(String),
     #[error("the backup was made by a newer version of Yiben; update the app first")]
     BackupTooNew,
+    /// The ledger (or a backup) is encrypted and the password given does not open it.
+    #[error("wrong password")]
+    WrongPassword,
+    /// The ledger (or a backup) is encrypted and no password was given.
+    #[error("the ledger is encrypted; a password is needed to open it")]
+    PasswordRequired,
 }
 
 fn describe(fields: &FieldErrors) -> String {
@@ -63,6 +69,8 @@ pub enum ErrorCode {
     NotADatabase,
     BackupCorrupt,
     BackupTooNew,
+    WrongPassword,
+    PasswordRequired,
 }
 
 /// What an error looks like on the wire.
@@ -89,6 +97,8 @@ impl Error {
             Error::NotADatabase(_) => ErrorCode::NotADatabase,
             Error::BackupCorrupt(_) => ErrorCode::BackupCorrupt,
             Error::BackupTooNew => ErrorCode::BackupTooNew,
+            Error::WrongPassword => ErrorCode::WrongPassword,
+            Error::PasswordRequired => ErrorCode::PasswordRequired,
         }
     }
 
