@@ -145,19 +145,21 @@ fn current_password<'a>(db: &Path, candidates: &[&'a str]) -> Option<&'a str> {
     if !yiben::encryption::is_encrypted(db).unwrap() {
         return None;
     }
-    let opens: Vec<&str> = candidates
-        .iter()
-        .copied()
-        .filter(|pw| check(db, Some(pw)).is_some())
-        .collect();
-    assert_eq!(opens.len(), 1, "exactly one of the passwords opens the ledger: {opens:?}");
+    let answers: Vec<(&str, Output)> = candidates.iter().map(|&pw| (pw, check_output(db, Some(pw)))).collect();
+    let opens: Vec<&str> = answers.iter().filter(|(_, out)| out.status.success()).map(|(pw, _)| *pw).collect();
+    let why: Vec<String> = answers.iter().map(|(pw, out)| format!("{pw}: {}", String::from_utf8_lossy(&out.stderr))).collect();
+    assert_eq!(opens.len(), 1, "exactly one of the passwords opens the ledger: {opens:?} {why:?}");
     Some(opens[0])
+}
+
+fn check_output(db: &Path, pw: Option<&str>) -> Output {
+    let env: Vec<(&str, &str)> = pw.map(|p| ("YIBEN_PASSWORD", p)).into_iter().collect();
+    run(db, &["check", "--json"], &env, "")
 }
 
 /// `yiben check`'s report when the ledger opens with `pw`.
 fn check(db: &Path, pw: Option<&str>) -> Option<Value> {
-    let env: Vec<(&str, &str)> = pw.map(|p| ("YIBEN_PASSWORD", p)).into_iter().collect();
-    let out = run(db, &["check", "--json"], &env, "");
+    let out = check_output(db, pw);
     out.status.success().then(|| serde_json::from_slice(&out.stdout).unwrap())
 }
 
@@ -199,6 +201,11 @@ fn killing_re_encryptions_at_random_moments_never_loses_the_ledger() {
             }
         }
         child.wait().unwrap();
+        let files: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        eprintln!("round {round}: {args:?} killed at {wait:?}; files {files:?}");
 
         let now = current_password(&db, &passwords);
         let report = check(&db, now).unwrap_or_else(|| panic!("round {round}: the ledger does not open after the kill at {wait:?}"));

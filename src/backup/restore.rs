@@ -99,7 +99,7 @@ pub(crate) async fn verify_keyed(candidate: &Path, password: Option<&Password>, 
                 (None, Some(known)) if known.salt() == salt => known.clone(),
                 (None, _) => return Err(Error::PasswordRequired),
             };
-            encryption::check_key(candidate, &key).await?;
+            encryption::check_key(candidate, &key, true).await?;
             Some(key)
         }
         Probe::New | Probe::Unknown => return Err(Error::NotADatabase(display(candidate))),

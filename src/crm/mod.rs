@@ -73,7 +73,7 @@ impl Crm {
     async fn open_keyed(path: &Path, key: Option<Key>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>) -> Result<Crm> {
         if let Some(key) = &key {
             if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
-                crate::encryption::check_key(path, key).await?;
+                crate::encryption::check_key(path, key, false).await?;
             }
         }
         let path = path.to_path_buf();

@@ -278,7 +278,9 @@ pub(crate) fn is_not_a_database(err: &sqlx::Error) -> bool {
 /// Reads the schema with `key` on a fresh connection: a key that does not decrypt the first
 /// page is `WRONG_PASSWORD`. The page could also be damaged, but the two cannot be told
 /// apart without the key, and a wrong password must never set the ledger aside as damaged.
-pub(crate) async fn check_key(path: &Path, key: &Key) -> Result<()> {
+/// A ledger is checked read-write, since after a crash the first reader must recover its WAL
+/// (a read-only connection cannot); a backup being verified only ever read-only.
+pub(crate) async fn check_key(path: &Path, key: &Key, read_only: bool) -> Result<()> {
     use sqlx::{ConnectOptions, Connection};
     let wrong = |e: sqlx::Error| {
         if is_not_a_database(&e) {
@@ -288,7 +290,7 @@ pub(crate) async fn check_key(path: &Path, key: &Key) -> Result<()> {
         }
     };
     let mut conn = crate::db::options(path, Some(key))
-        .read_only(true)
+        .read_only(read_only)
         .connect()
         .await
         .map_err(wrong)?;
