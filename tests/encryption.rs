@@ -253,8 +253,13 @@ async fn backups_of_an_encrypted_ledger_are_encrypted_and_restore_with_the_passw
     let plain = s.open(None).await.unwrap();
     add_customers(&plain, 20).await;
     let plain_backup = plain.create_backup(None).await.unwrap();
+    let plain_copy = s.dir.path().join("plain-copy.db");
+    plain.create_backup(Some(&plain_copy)).await.unwrap();
     let crm = plain.encrypt(&password("old")).await.unwrap();
-    assert_eq!(crm.encryption_status().unwrap().plain_backups, 1, "the backup taken before is not encrypted");
+    // The backup in the folder taken before was encrypted too; a copy elsewhere is the user's.
+    assert_unreadable(Path::new(&plain_backup.path));
+    assert_eq!(crm.encryption_status().unwrap().plain_backups, 0);
+    assert_eq!(encryption::probe(&plain_copy).unwrap(), Probe::Plain);
 
     let folder = crm.create_backup(None).await.unwrap();
     let chosen = s.dir.path().join("elsewhere").join("copy.db");
@@ -262,8 +267,10 @@ async fn backups_of_an_encrypted_ledger_are_encrypted_and_restore_with_the_passw
     for backup in [Path::new(&folder.path), chosen.as_path()] {
         assert_unreadable(backup);
     }
-    assert_eq!(crm.encryption_status().unwrap().plain_backups, 1);
-    // Made under the current password: the ledger's own key opens it.
+    assert_eq!(crm.encryption_status().unwrap().plain_backups, 0);
+    // Made (or encrypted) under the current password: the ledger's own key opens them.
+    let crm = crm.restore(Path::new(&plain_backup.path)).await.unwrap();
+    assert_eq!(names(&crm).await.len(), 20);
     let crm = crm.restore(Path::new(&folder.path)).await.unwrap();
     assert_eq!(names(&crm).await.len(), 20);
 
@@ -288,7 +295,7 @@ async fn backups_of_an_encrypted_ledger_are_encrypted_and_restore_with_the_passw
     assert_eq!(names(&crm).await.len(), 20);
 
     // A plain backup restored into an encrypted ledger comes out encrypted.
-    let crm = crm.restore(Path::new(&plain_backup.path)).await.unwrap();
+    let crm = crm.restore(&plain_copy).await.unwrap();
     assert!(crm.is_encrypted());
     assert_eq!(names(&crm).await.len(), 20);
     crm.close().await;

@@ -25,14 +25,17 @@ impl Crm {
         encryption::status(&self.path)
     }
 
-    /// Encrypts the ledger with `password`. `VALIDATION` (`encryption`: `already_on`) when
-    /// it is encrypted already; change the password instead.
+    /// Encrypts the ledger with `password`, then the plain backups in its backups folder with
+    /// the same key (see [`rekey::encrypt_backups`]). `VALIDATION` (`encryption`:
+    /// `already_on`) when it is encrypted already; change the password instead.
     pub async fn encrypt(&self, password: &Password) -> Result<Crm> {
         if self.key.is_some() {
             return Err(Error::invalid("encryption", "already_on"));
         }
         let key = Key::fresh(password).await?;
-        self.rekey(Some(key), ON).await
+        let crm = self.rekey(Some(key.clone()), ON).await?;
+        rekey::encrypt_backups(&crm.backups_dir(), &key).await?;
+        Ok(crm)
     }
 
     /// Re-encrypts the ledger with `new` (and a new salt). `current` must open it:

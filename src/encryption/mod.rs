@@ -225,8 +225,8 @@ pub struct EncryptionStatus {
     pub kdf: Option<String>,
     /// SQLCipher's cipher, when encrypted.
     pub cipher: Option<String>,
-    /// Backups in the backups folder that are not encrypted (taken before encryption was
-    /// turned on) while the ledger is: anyone can read them.
+    /// Backups in the backups folder that are not encrypted while the ledger is (turning
+    /// encryption on encrypts them; one it could not rewrite stays plain): anyone can read them.
     pub plain_backups: u32,
 }
 

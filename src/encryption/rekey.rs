@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
 
-use super::Key;
+use super::{probe, Key, Probe};
 use crate::backup;
 use crate::db;
 use crate::{Error, Result};
@@ -119,3 +119,31 @@ pub async fn stage(ledger: &Path, from: Option<&Key>, to: Option<&Key>) -> Resul
 pub fn swap(staged: &Path, ledger: &Path) -> Result<()> {
     backup::restore::swap(staged, ledger)
 }
+
+/// Encrypts the plain backups in `dir` (those taken before encryption was turned on) with
+/// `key`, one at a time: each is exported to a file beside it, checked, flushed and renamed
+/// over it, so a crash leaves every backup whole, plain or encrypted. A backup that cannot be
+/// rewritten (damaged, read-only) stays as it is; `EncryptionStatus::plain_backups` counts
+/// what is left. Answers how many were encrypted.
+pub async fn encrypt_backups(dir: &Path, key: &Key) -> Result<u32> {
+    let mut encrypted = 0;
+    for b in backup::list(dir)? {
+        let path = Path::new(&b.path);
+        if probe(path)? != Probe::Plain {
+            continue;
+        }
+        let staged = backup::temp_beside(path);
+        let _ = std::fs::remove_file(&staged);
+        let rewritten = match export(path, None, &staged, Some(key)).await {
+            Ok(()) => backup::finish(&staged, path).map(|_| ()),
+            Err(e) => Err(e),
+        };
+        if rewritten.is_ok() {
+            encrypted += 1;
+        } else {
+            let _ = std::fs::remove_file(&staged);
+        }
+    }
+    Ok(encrypted)
+}
+
