@@ -67,6 +67,9 @@ fn status_on_change_off_with_stdin_and_environment_passwords() {
 
     let locked = failed(&run(&db, &["customers", "list", "--json"], &[], ""), 1);
     assert_eq!(locked["code"], "PASSWORD_REQUIRED");
+    let told = run(&db, &["customers", "list"], &[], "");
+    assert_eq!(told.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&told.stderr).contains("YIBEN_PASSWORD"), "{told:?}");
     // The trailing space is part of the password.
     let wrong = failed(&run(&db, &["customers", "list", "--json"], &[("YIBEN_PASSWORD", "pass one")], ""), 1);
     assert_eq!(wrong["code"], "WRONG_PASSWORD");
