@@ -13,7 +13,7 @@ kdf: string | null,
  */
 cipher: string | null, 
 /**
- * Backups in the backups folder that are not encrypted (taken before encryption was
- * turned on) while the ledger is: anyone can read them.
+ * Backups in the backups folder that are not encrypted while the ledger is (turning
+ * encryption on encrypts them; one it could not rewrite stays plain): anyone can read them.
  */
 plainBackups: number, };
