@@ -1,13 +1,17 @@
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{ConnectOptions, Connection, SqlitePool};
 
 use crate::encryption::Key;
+use crate::ledger_file::LedgerFile;
 use crate::Result;
 
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+const CONNECTIONS: u32 = 4;
 
 /// A connection to the file at `path`, decrypted with `key` when it is encrypted. sqlx runs
 /// `PRAGMA key` before every other pragma, as SQLCipher requires.
@@ -19,18 +23,27 @@ pub(crate) fn options(path: &Path, key: Option<&Key>) -> SqliteConnectOptions {
     }
 }
 
-/// Opens (creating on first use) and migrates a plain database file.
+/// Opens (creating on first use) and migrates the database file.
 pub(crate) async fn open_pool(path: &Path) -> Result<SqlitePool> {
-    open_pool_keyed(path, None).await
+    Ok(open_ledger(path, None).await?.0)
 }
 
-/// Opens (creating on first use) and migrates the database file, encrypted with `key`.
-pub(crate) async fn open_pool_keyed(path: &Path, key: Option<&Key>) -> Result<SqlitePool> {
+/// Like [`open_pool`], with the watch on the ledger's file that every connection's commits
+/// go through (see [`LedgerFile`]), and encrypted with `key` when given.
+pub(crate) async fn open_ledger(path: &Path, key: Option<&Key>) -> Result<(SqlitePool, Arc<LedgerFile>)> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
+    // Created here rather than by SQLite so the file's identity is known before the first
+    // connection; later connections must find this very file and never create another.
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e.into()),
+    }
+    let file = LedgerFile::at(path)?;
     let options = options(path, key)
-        .create_if_missing(true)
+        .create_if_missing(false)
         // WAL lets the UI read while an import writes; NORMAL is durable across app crashes
         // in WAL mode (only a power cut can lose the last transactions).
         .journal_mode(SqliteJournalMode::Wal)
@@ -42,9 +55,46 @@ pub(crate) async fn open_pool_keyed(path: &Path, key: Option<&Key>) -> Result<Sq
         // and two full-text indexes, and a small cache turns that into re-reads.
         .pragma("cache_size", "-16000")
         .pragma("temp_store", "memory");
-    let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+    // An encrypted file's header is ciphertext: it cannot say, so the switch is made alone.
+    if key.is_some() || !in_wal_mode(path) {
+        // The pool opens its connections side by side; switching a file into WAL mode takes
+        // an exclusive lock, which two of them would contend for and one be refused BUSY.
+        let conn = options.clone().connect().await?;
+        conn.close().await?;
+    }
+    let (on_connect, on_acquire, on_release) = (file.clone(), file.clone(), file.clone());
+    let pool = SqlitePoolOptions::new()
+        .max_connections(CONNECTIONS)
+        // All opened at once and never retired: should the data folder be deleted, the open
+        // connections are all that still reach the ledger's data, and a new one could not be
+        // opened (a pool below its size would try, and fail, on a busy moment).
+        .min_connections(CONNECTIONS)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .after_connect(move |conn, _| {
+            let file = on_connect.clone();
+            Box::pin(async move { file.check_connection(conn).await })
+        })
+        .before_acquire(move |conn, _| {
+            let file = on_acquire.clone();
+            Box::pin(async move { file.before_use(conn).await.map(|()| true) })
+        })
+        .after_release(move |conn, _| {
+            let file = on_release.clone();
+            Box::pin(async move { file.after_use(conn).await })
+        })
+        .connect_with(options)
+        .await?;
     MIGRATOR.run(&pool).await?;
-    Ok(pool)
+    Ok((pool, file))
+}
+
+/// Whether the database file's header says WAL (bytes 18 and 19, the file format versions,
+/// are 2); false for a new, empty file.
+fn in_wal_mode(path: &Path) -> bool {
+    use std::io::Read;
+    let mut header = [0_u8; 20];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut header)).is_ok() && header[18] == 2 && header[19] == 2
 }
 
 /// Milliseconds since the Unix epoch, the storage form of every timestamp.

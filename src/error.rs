@@ -19,14 +19,27 @@ pub enum Error {
     NotFound { entity: &'static str, id: String },
     #[error("already exists: {}", describe(.0))]
     Conflict(FieldErrors),
+    /// SQLite's busy timeout ran out while another program (or connection) held the lock.
     #[error("the database is busy or locked by another program; try again")]
     Busy,
+    /// No room left on the disk (SQLITE_FULL, ENOSPC, a quota); what was being written was
+    /// rolled back or removed.
+    #[error("the disk is full; nothing was saved: {0}")]
+    DiskFull(String),
+    /// The ledger, its folder or the chosen target cannot be written (SQLITE_READONLY,
+    /// a read-only file system).
+    #[error("cannot write, the database or the place is read-only: {0}")]
+    ReadOnly(String),
+    /// The ledger's file is no longer at its path (its folder was deleted or moved while the
+    /// ledger was open); writes are refused so none vanishes with the unlinked file.
+    #[error("the data folder was deleted or moved while the ledger was open; nothing more is saved until the ledger is written back")]
+    DataFolderGone,
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
     #[error("cannot upgrade the database: {0}")]
-    Migration(#[from] sqlx::migrate::MigrateError),
+    Migration(#[source] sqlx::migrate::MigrateError),
     #[error("file error: {0}")]
-    Io(#[from] std::io::Error),
+    Io(#[source] std::io::Error),
     /// A file that cannot be imported at all; `fields.file` carries the precise code.
     #[error("{0}")]
     Import(#[from] crate::import::ImportError),
@@ -61,6 +74,9 @@ pub enum ErrorCode {
     NotFound,
     Conflict,
     Busy,
+    DiskFull,
+    ReadOnly,
+    DataFolderGone,
     Database,
     Migration,
     Io,
@@ -89,9 +105,18 @@ impl Error {
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::Conflict(_) => ErrorCode::Conflict,
             Error::Busy => ErrorCode::Busy,
+            Error::DiskFull(_) => ErrorCode::DiskFull,
+            Error::ReadOnly(_) => ErrorCode::ReadOnly,
+            Error::DataFolderGone => ErrorCode::DataFolderGone,
             Error::Database(_) => ErrorCode::Database,
             Error::Migration(_) => ErrorCode::Migration,
-            Error::Io(_) => ErrorCode::Io,
+            // Some writers build `Error::Io` themselves (the spreadsheet exports), so the
+            // kind is looked at here too, not only in `From<io::Error>`.
+            Error::Io(e) => match io_fault(e) {
+                Some(Fault::DiskFull) => ErrorCode::DiskFull,
+                Some(Fault::ReadOnly) => ErrorCode::ReadOnly,
+                _ => ErrorCode::Io,
+            },
             Error::Import(_) => ErrorCode::Import,
             Error::Cancelled => ErrorCode::Cancelled,
             Error::NotADatabase(_) => ErrorCode::NotADatabase,
@@ -112,6 +137,21 @@ impl Error {
 
     pub fn body(&self) -> ErrorBody {
         ErrorBody { code: self.code(), message: self.to_string(), fields: self.fields() }
+    }
+
+    /// An error of a library that writes a file (the spreadsheet writer), classified by the
+    /// first `io::Error` among its causes: a full disk is `DISK_FULL` there too.
+    pub fn from_file_writer(err: &(dyn std::error::Error + 'static)) -> Self {
+        let mut cause = Some(err);
+        while let Some(e) = cause {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                if io_fault(io).is_some() {
+                    return Error::from(std::io::Error::new(io.kind(), err.to_string()));
+                }
+            }
+            cause = e.source();
+        }
+        Error::Io(std::io::Error::other(err.to_string()))
     }
 
     pub fn invalid(field: &str, code: &str) -> Self {
@@ -142,13 +182,88 @@ impl From<sqlx::Error> for Error {
                     .collect::<FieldErrors>();
                 return Error::Conflict(fields);
             }
-            // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with extended codes in the low byte.
-            if let Some(code) = db.code().and_then(|c| c.parse::<i32>().ok()) {
-                if matches!(code & 0xff, 5 | 6) {
-                    return Error::Busy;
-                }
+            if let Some(fault) = db.code().and_then(|c| c.parse::<i32>().ok()).and_then(sqlite_fault) {
+                return match fault {
+                    Fault::Busy => Error::Busy,
+                    Fault::DiskFull => Error::DiskFull(db.message().to_owned()),
+                    Fault::ReadOnly => Error::ReadOnly(db.message().to_owned()),
+                    Fault::LedgerGone => Error::DataFolderGone,
+                };
+            }
+        }
+        if let sqlx::Error::Io(io) = &err {
+            // A new connection refused because another file has taken the ledger's path.
+            if io.get_ref().is_some_and(|inner| inner.is::<crate::ledger_file::LedgerGone>()) {
+                return Error::DataFolderGone;
             }
         }
         Error::Database(err)
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        match io_fault(&err) {
+            Some(Fault::DiskFull) => Error::DiskFull(err.to_string()),
+            Some(Fault::ReadOnly) => Error::ReadOnly(err.to_string()),
+            _ => Error::Io(err),
+        }
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for Error {
+    fn from(err: sqlx::migrate::MigrateError) -> Self {
+        // A migration that cannot write says why as any other write would; a damaged file
+        // stays a migration error (start-up recovery looks for it there).
+        match err {
+            sqlx::migrate::MigrateError::Execute(inner) if sqlx_fault(&inner).is_some() => Error::from(inner),
+            other => Error::Migration(other),
+        }
+    }
+}
+
+fn sqlx_fault(err: &sqlx::Error) -> Option<Fault> {
+    match err {
+        sqlx::Error::Database(db) => db.code().and_then(|c| c.parse::<i32>().ok()).and_then(sqlite_fault),
+        _ => None,
+    }
+}
+
+/// The faults of the machine (rather than of the input) that get their own code.
+enum Fault {
+    Busy,
+    DiskFull,
+    ReadOnly,
+    LedgerGone,
+}
+
+// SQLite result codes: the primary code is the low byte of the extended one.
+const SQLITE_BUSY: i32 = 5;
+const SQLITE_LOCKED: i32 = 6;
+const SQLITE_READONLY: i32 = 8;
+const SQLITE_FULL: i32 = 13;
+/// The ledger's commit hook refused the commit (see `ledger_file`).
+const SQLITE_CONSTRAINT_COMMITHOOK: i32 = 531;
+/// SQLite noticed itself that the file was unlinked or renamed (rollback-journal mode).
+const SQLITE_READONLY_DBMOVED: i32 = 1032;
+
+fn sqlite_fault(extended: i32) -> Option<Fault> {
+    match extended {
+        SQLITE_CONSTRAINT_COMMITHOOK | SQLITE_READONLY_DBMOVED => Some(Fault::LedgerGone),
+        _ => match extended & 0xff {
+            SQLITE_BUSY | SQLITE_LOCKED => Some(Fault::Busy),
+            SQLITE_FULL => Some(Fault::DiskFull),
+            SQLITE_READONLY => Some(Fault::ReadOnly),
+            _ => None,
+        },
+    }
+}
+
+fn io_fault(err: &std::io::Error) -> Option<Fault> {
+    use std::io::ErrorKind;
+    match err.kind() {
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => Some(Fault::DiskFull),
+        ErrorKind::ReadOnlyFilesystem => Some(Fault::ReadOnly),
+        _ => None,
     }
 }

@@ -20,6 +20,7 @@ pub mod export;
 pub mod followups;
 pub mod import;
 pub mod industries;
+pub mod ledger_file;
 pub mod money;
 pub mod paths;
 pub mod reminders;

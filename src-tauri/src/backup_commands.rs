@@ -66,10 +66,10 @@ pub async fn backup_now(crm: State<'_, Crm>) -> Result<BackupInfo> {
     crm.create_backup(None).await
 }
 
-/// A manual backup to the file the user chose in the save dialog.
+/// A manual backup to the file the user chose in the save dialog (`reports_save_path`).
 #[tauri::command]
 pub async fn backup_to_file(crm: State<'_, Crm>, path: String) -> Result<BackupInfo> {
-    let path = PathBuf::from(path.trim());
+    let path = crate::picked::checked(&path)?;
     if path.file_name().is_none() {
         return Err(Error::invalid("path", "required"));
     }
@@ -79,10 +79,16 @@ pub async fn backup_to_file(crm: State<'_, Crm>, path: String) -> Result<BackupI
 /// The native open dialog for a backup file; none when the user cancels.
 #[tauri::command]
 pub async fn restore_pick_path(app: AppHandle, filter: String) -> Option<String> {
+    let chosen = open_dialog(&app, &filter)?;
+    crate::picked::grant(&chosen);
+    Some(chosen)
+}
+
+fn open_dialog(app: &AppHandle, filter: &str) -> Option<String> {
     if let Some(file) = std::env::var_os(OPEN_FILE_ENV_VAR).filter(|f| !f.is_empty()) {
         return Some(PathBuf::from(file).to_string_lossy().into_owned());
     }
-    let mut dialog = app.dialog().file().add_filter(&filter, &["db", "sqlite", "sqlite3", "bak"]);
+    let mut dialog = app.dialog().file().add_filter(filter, &["db", "sqlite", "sqlite3", "bak"]);
     if let Some(dir) = yiben::paths::download_path("x").and_then(|p| p.parent().map(Path::to_path_buf)) {
         dialog = dialog.set_directory(dir);
     }
@@ -97,6 +103,11 @@ pub async fn restore_pick_path(app: AppHandle, filter: String) -> Option<String>
 pub async fn backup_restore(app: AppHandle, crm: State<'_, Crm>, path: String) -> Result<()> {
     let crm = crm.inner().clone();
     let file = PathBuf::from(path.trim());
+    // A file picked in the open dialog, or one of the backups the list shows.
+    let listed = || async { Ok::<_, Error>(crm.backups().await?.iter().any(|b| Path::new(&b.path) == file)) };
+    if !crate::picked::is_picked(&file) && !listed().await? {
+        return Err(Error::invalid("path", "not_picked"));
+    }
     // The restore's future runs the migrator on a borrowed connection, which the compiler
     // cannot prove `Send` for every lifetime; it runs to completion on a blocking thread.
     let restored = tauri::async_runtime::spawn_blocking(move || {

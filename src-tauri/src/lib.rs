@@ -7,6 +7,7 @@ mod followup_commands;
 mod deal_commands;
 mod import_commands;
 mod notifications;
+mod picked;
 mod report_commands;
 mod scheduler;
 mod tag_commands;

@@ -59,20 +59,27 @@ pub async fn reports_owners(crm: State<'_, Crm>) -> Result<Vec<String>> {
 
 #[tauri::command]
 pub async fn reports_export(crm: State<'_, Crm>, query: ReportQuery, kind: ReportKind, path: String) -> Result<String> {
+    crate::picked::checked(&path)?;
     let path = with_extension(&path, "xlsx")?;
     crm.export_report(&query, kind, &path).await?;
     Ok(path.to_string_lossy().into_owned())
 }
 
 /// The native save dialog, opened in the downloads folder with a suggested name; none when
-/// the user cancels.
+/// the user cancels. The answer is remembered (see `picked`): the writing commands take no other path.
 #[tauri::command]
 pub async fn reports_save_path(app: AppHandle, suggested: String, filter: String, extension: String) -> Option<String> {
+    let chosen = save_dialog(&app, &suggested, &filter, &extension)?;
+    crate::picked::grant(&chosen);
+    Some(chosen)
+}
+
+fn save_dialog(app: &AppHandle, suggested: &str, filter: &str, extension: &str) -> Option<String> {
     if let Some(dir) = std::env::var_os(SAVE_DIR_ENV_VAR).filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(dir).join(&suggested).to_string_lossy().into_owned());
+        return Some(PathBuf::from(dir).join(suggested).to_string_lossy().into_owned());
     }
-    let mut dialog = app.dialog().file().set_file_name(&suggested).add_filter(&filter, &[extension.as_str()]);
-    if let Some(dir) = yiben::paths::download_path(&suggested).and_then(|p| p.parent().map(Path::to_path_buf)) {
+    let mut dialog = app.dialog().file().set_file_name(suggested).add_filter(filter, &[extension]);
+    if let Some(dir) = yiben::paths::download_path(suggested).and_then(|p| p.parent().map(Path::to_path_buf)) {
         dialog = dialog.set_directory(dir);
     }
     dialog.blocking_save_file()?.into_path().ok().map(|p| p.to_string_lossy().into_owned())
@@ -81,6 +88,7 @@ pub async fn reports_save_path(app: AppHandle, suggested: String, filter: String
 /// Writes a chart picture the UI rendered; only a PNG, and only to a `.png` path.
 #[tauri::command]
 pub async fn reports_save_png(path: String, bytes: Vec<u8>) -> Result<String> {
+    crate::picked::checked(&path)?;
     let path = png_target(&path, &bytes)?;
     // A chart picture is a few hundred kilobytes: written in place, like the other exports.
     std::fs::write(&path, &bytes)?;

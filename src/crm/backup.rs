@@ -5,6 +5,7 @@
 //! (at start and once a day while it runs).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -16,11 +17,12 @@ use crate::backup::check::{self, CheckReport};
 use crate::backup::recovery::{self, Recovery};
 use crate::backup::{self, restore, rotation, BackupInfo, BackupKind};
 use crate::encryption::{Key, Password};
+use crate::ledger_file::LedgerFile;
 use crate::{db, Clock, Error, IdGen, Result, Zone};
 
 /// Opens and migrates the ledger at `path`; when migrations are pending on an existing file,
 /// a `pre-migration` backup is taken first, and logged once the log exists.
-pub(super) async fn open_pool(path: &Path, now: DateTime<Utc>, key: Option<&Key>) -> Result<SqlitePool> {
+pub(super) async fn open_pool(path: &Path, now: DateTime<Utc>, key: Option<&Key>) -> Result<(SqlitePool, Arc<LedgerFile>)> {
     let now = to_file_precision(now);
     let mut taken = None;
     if restore::pending_migrations(path, key).await == Some(true) {
@@ -34,13 +36,13 @@ pub(super) async fn open_pool(path: &Path, now: DateTime<Utc>, key: Option<&Key>
             path: dest.to_string_lossy().into_owned(),
         });
     }
-    let pool = db::open_pool_keyed(path, key).await?;
+    let (pool, file) = db::open_ledger(path, key).await?;
     if let Some(info) = taken {
         let mut conn = pool.acquire().await?;
         log_backup(&mut conn, &info, now).await?;
         prune(&backup::dir_for(path), now, Zone::machine())?;
     }
-    Ok(pool)
+    Ok((pool, file))
 }
 
 async fn log_backup(
@@ -69,11 +71,11 @@ fn prune(dir: &Path, now: DateTime<Utc>, zone: Zone) -> Result<()> {
 }
 
 /// A backup's time as its file name (and so `Crm::backups`) carries it: whole milliseconds.
-fn to_file_precision(now: DateTime<Utc>) -> DateTime<Utc> {
+pub(super) fn to_file_precision(now: DateTime<Utc>) -> DateTime<Utc> {
     db::from_ms(db::to_ms(now))
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
+pub(super) fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
@@ -144,6 +146,9 @@ impl Crm {
         kind: BackupKind,
         now: DateTime<Utc>,
     ) -> Result<BackupInfo> {
+        // Not into a folder that was deleted under the ledger: recreating it behind the
+        // user's back would hide that the ledger itself is gone.
+        self.file.ensure_present()?;
         let now = to_file_precision(now);
         let dest = backup::new_path(&self.backups_dir(), now, kind);
         let mut conn = self.pool.acquire().await?;
@@ -166,6 +171,10 @@ impl Crm {
         let Some(out) = out else {
             return self.backup_into_folder(BackupKind::Manual, now).await;
         };
+        if self.file.ensure_present().is_err() {
+            // The copy is what matters now; the ledger can no longer log it.
+            return self.rescue_to(out).await;
+        }
         let mut wal = self.path.as_os_str().to_os_string();
         wal.push("-wal");
         if same_file(out, &self.path) || same_file(out, Path::new(&wal)) {

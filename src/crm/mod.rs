@@ -9,6 +9,7 @@ mod import;
 mod lists;
 mod reminders;
 mod reports;
+mod rescue;
 mod tags;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ pub use reports::ReportKind;
 pub use tags::{FilterSummary, TagTarget};
 
 use crate::encryption::{Key, Password};
+use crate::ledger_file::LedgerFile;
 use crate::settings::{self, Language};
 use crate::{Clock, IdGen, RandomIds, Result, SystemClock, Zone};
 
@@ -35,6 +37,8 @@ use crate::{Clock, IdGen, RandomIds, Result, SystemClock, Zone};
 pub struct Crm {
     pool: SqlitePool,
     path: PathBuf,
+    /// The file `pool` opened, checked before every commit (see [`crate::ledger_file`]).
+    file: Arc<LedgerFile>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGen>,
     /// The user's time zone: customer numbers carry the local year.
@@ -77,9 +81,9 @@ impl Crm {
             }
         }
         let path = path.to_path_buf();
-        let pool = backup::open_pool(&path, clock.now(), key.as_ref()).await?;
+        let (pool, file) = backup::open_pool(&path, clock.now(), key.as_ref()).await?;
         let zone = Zone::machine();
-        let crm = Crm { pool, path, clock, ids, zone, key };
+        let crm = Crm { pool, path, file, clock, ids, zone, key };
         crm.refresh_stale().await?;
         Ok(crm)
     }

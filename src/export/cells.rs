@@ -133,7 +133,7 @@ pub(super) fn xlsx(err: XlsxError) -> Error {
     match err {
         XlsxError::IoError(io) => Error::Io(io),
         XlsxError::TempFileError(_, io) => Error::Io(io),
-        other => Error::Io(std::io::Error::other(other.to_string())),
+        other => Error::from_file_writer(&other),
     }
 }
 
