@@ -9,6 +9,7 @@ mod import_commands;
 mod notifications;
 mod picked;
 mod report_commands;
+mod rescue_commands;
 mod scheduler;
 mod tag_commands;
 mod tray;
@@ -175,6 +176,9 @@ pub fn run() {
             backup_commands::app_restart,
             backup_commands::audit_list,
             backup_commands::ledger_check,
+            rescue_commands::ledger_status,
+            rescue_commands::ledger_rescue_to,
+            rescue_commands::ledger_rescue_in_place,
         ])
         // Closing the window keeps the app in the tray so reminders still fire; 退出 quits.
         .on_window_event(|window, event| {

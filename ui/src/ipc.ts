@@ -87,11 +87,23 @@ export function toAppError(raw: unknown): AppError {
   return new AppError('IPC', raw instanceof Error ? raw.message : String(raw))
 }
 
+type FailureListener = (err: AppError) => void
+const failureListeners = new Set<FailureListener>()
+
+/** Hears every failed call, whichever page made it (the ledger watch shows its warning on
+ *  DATA_FOLDER_GONE). Answers a function that stops listening. */
+export function onFailure(listener: FailureListener): () => void {
+  failureListeners.add(listener)
+  return () => failureListeners.delete(listener)
+}
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args)
   } catch (raw) {
-    throw toAppError(raw)
+    const err = toAppError(raw)
+    for (const listener of failureListeners) listener(err)
+    throw err
   }
 }
 
@@ -338,4 +350,18 @@ export const backupApi = {
   restartApp: () => call<null>('app_restart'),
   audit: (query: AuditQuery) => call<AuditPage>('audit_list', { query }),
   check: () => call<CheckReport>('ledger_check'),
+}
+
+import type { LedgerState } from './bindings/LedgerState'
+import type { LedgerStatus } from './bindings/LedgerStatus'
+
+export type { LedgerState, LedgerStatus }
+
+export const ledgerApi = {
+  /** Whether the ledger's file is still where it was opened (its folder may have been deleted). */
+  status: () => call<LedgerStatus>('ledger_status'),
+  /** Writes the still-open ledger to a file chosen in the save dialog. */
+  rescueTo: (path: string) => call<BackupInfo>('ledger_rescue_to', { path }),
+  /** Recreates the data folder, writes the ledger back there, and restarts the app. */
+  rescueInPlace: () => call<null>('ledger_rescue_in_place'),
 }
