@@ -388,6 +388,26 @@ async fn a_re_encryption_stopped_between_its_steps_leaves_a_whole_ledger() {
     assert!(crm.check().await.unwrap().ok);
 }
 
+#[tokio::test]
+async fn an_encrypted_ledger_written_back_after_its_folder_was_deleted_stays_encrypted() {
+    let s = Setup::new();
+    let folder = s.dir.path().join("data");
+    let db = folder.join("yiben.db");
+    let pw = password("pw");
+    let crm = Crm::open_with_password(&db, Some(&pw), s.clock.clone(), Arc::new(SequentialIds::default())).await.unwrap();
+    add_customers(&crm, 30).await;
+    std::fs::remove_dir_all(&folder).unwrap();
+    assert!(crm.add_customer(&CustomerInput { name: "新客户".into(), ..Default::default() }, false).await.is_err());
+
+    let crm = crm.rescue_in_place().await.unwrap();
+    assert!(crm.is_encrypted());
+    assert_eq!(names(&crm).await.len(), 30);
+    crm.close().await;
+    assert_unreadable(&db);
+    let reopened = Crm::open_with_password(&db, Some(&pw), s.clock.clone(), Arc::new(SequentialIds::default())).await.unwrap();
+    assert_eq!(names(&reopened).await.len(), 30);
+}
+
 #[test]
 fn what_the_first_page_says() {
     let mut page = vec![0u8; 4096];
