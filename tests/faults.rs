@@ -363,7 +363,8 @@ async fn the_rescue_in_place_recreates_the_folder_and_the_ledger_goes_on_there()
         .await
         .unwrap();
     assert_eq!(rescue.items.len(), 1);
-    assert_eq!(rescue.items[0].details["rescue"], "data_folder_gone");
+    assert_eq!(rescue.items[0].details["rescue"], true);
+    assert_eq!(rescue.items[0].details["file"], path.to_string_lossy().as_ref());
     let added = add(&crm, &input("新客户", None, None)).await;
     crm.close().await;
 

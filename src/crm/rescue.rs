@@ -63,7 +63,8 @@ impl Crm {
         self.pool.close().await;
         let crm = Crm::open_keyed(&self.path, self.key.clone(), self.clock.clone(), self.ids.clone()).await?.with_zone(self.zone);
         let details = json!({
-            "rescue": "data_folder_gone",
+            "rescue": true,
+            "file": self.path.to_string_lossy(),
             "size": size,
             "displaced": displaced.map(|p| p.to_string_lossy().into_owned()),
         });

@@ -4,6 +4,7 @@ import { clearMocks } from '@tauri-apps/api/mocks'
 import LedgerGoneBanner from '../src/components/LedgerGoneBanner.vue'
 import { AppError, api } from '../src/ipc'
 import { errorText, makeI18n } from '../src/i18n'
+import { auditDetails } from '../src/backup-text'
 import { backend, byTestId, clickTestId, mountWith } from './support'
 
 const folder = '/home/li/.local/share/cn.yiben.crm'
@@ -35,6 +36,20 @@ describe('machine faults', () => {
     expect(errorText(en.t, new AppError('READ_ONLY', 'x'))).toMatch(/^Cannot write: the data file or its folder is read-only/)
     expect(errorText(zh.t, new AppError('DATA_FOLDER_GONE', 'x'))).toMatch(/^数据文件夹已被删除或移走，为防止数据丢失已暂停保存/)
     expect(errorText(en.t, new AppError('DATA_FOLDER_GONE', 'x'))).toMatch(/^The data folder was deleted or moved, so saving is paused/)
+  })
+})
+
+describe('the write-back in the audit log', () => {
+  it('reads as facts, not raw keys', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const g = makeI18n('zh-CN').global as any
+    const t = g.t as (k: string, n?: Record<string, unknown>) => string
+    const has = g.te as (k: string) => boolean
+    const entry = {
+      id: 1, at: '2026-03-01T01:30:00Z', action: 'backup_restore' as const, entity: null, entityId: null,
+      details: { rescue: true, file: `${folder}/yiben.db`, size: 40960, displaced: `${folder}/yiben.db.displaced-20260301T013000.000Z` },
+    }
+    expect(auditDetails(entry, t, has)).toBe(`文件夹被删后写回 是 · 文件 yiben.db · 大小 40 KB · 移到一旁的文件 ${folder}/yiben.db.displaced-20260301T013000.000Z`)
   })
 })
 
