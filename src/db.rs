@@ -7,7 +7,7 @@ use sqlx::{ConnectOptions, Connection, SqlitePool};
 
 use crate::encryption::Key;
 use crate::ledger_file::LedgerFile;
-use crate::Result;
+use crate::{Error, Result};
 
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
@@ -31,16 +31,27 @@ pub(crate) async fn open_pool(path: &Path) -> Result<SqlitePool> {
 /// Like [`open_pool`], with the watch on the ledger's file that every connection's commits
 /// go through (see [`LedgerFile`]), and encrypted with `key` when given.
 pub(crate) async fn open_ledger(path: &Path, key: Option<&Key>) -> Result<(SqlitePool, Arc<LedgerFile>)> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)?;
     // Created here rather than by SQLite so the file's identity is known before the first
     // connection; later connections must find this very file and never create another.
     match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return Err(Error::ReadOnly(format!("cannot create the ledger in {}: {e}", folder.display())));
+        }
         Err(e) => return Err(e.into()),
     }
+    // In WAL mode SQLite keeps two files beside the ledger; in a folder it may not write to it
+    // cannot open the ledger at all, and says only "unable to open database file".
+    let explain = |e: sqlx::Error| -> Error {
+        if sqlite_code(&e) == Some(SQLITE_CANTOPEN) && !folder_writable(folder) {
+            Error::ReadOnly(format!("the folder {} cannot be written: {e}", folder.display()))
+        } else {
+            e.into()
+        }
+    };
     let file = LedgerFile::at(path)?;
     let options = options(path, key)
         .create_if_missing(false)
@@ -59,7 +70,7 @@ pub(crate) async fn open_ledger(path: &Path, key: Option<&Key>) -> Result<(Sqlit
     if key.is_some() || !in_wal_mode(path) {
         // The pool opens its connections side by side; switching a file into WAL mode takes
         // an exclusive lock, which two of them would contend for and one be refused BUSY.
-        let conn = options.clone().connect().await?;
+        let conn = options.clone().connect().await.map_err(explain)?;
         conn.close().await?;
     }
     let (on_connect, on_acquire, on_release) = (file.clone(), file.clone(), file.clone());
@@ -84,9 +95,32 @@ pub(crate) async fn open_ledger(path: &Path, key: Option<&Key>) -> Result<(Sqlit
             Box::pin(async move { file.after_use(conn).await })
         })
         .connect_with(options)
-        .await?;
+        .await
+        .map_err(explain)?;
     MIGRATOR.run(&pool).await?;
     Ok((pool, file))
+}
+
+const SQLITE_CANTOPEN: i32 = 14;
+
+fn sqlite_code(err: &sqlx::Error) -> Option<i32> {
+    match err {
+        sqlx::Error::Database(db) => db.code().and_then(|c| c.parse::<i32>().ok()).map(|c| c & 0xff),
+        _ => None,
+    }
+}
+
+/// Whether a new file can be made in `folder` (a probe, removed at once). Only a refusal
+/// says no; any other failure is not taken as a read-only folder.
+fn folder_writable(folder: &Path) -> bool {
+    let probe = folder.join(format!(".yiben-write-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            true
+        }
+        Err(e) => !matches!(e.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem),
+    }
 }
 
 /// Whether the database file's header says WAL (bytes 18 and 19, the file format versions,

@@ -248,6 +248,72 @@ async fn a_read_only_ledger_refuses_every_write_with_read_only_and_still_reads()
     assert_eq!(rows_on_disk(&path).await, 4);
 }
 
+/// A file or folder no one may write to while this lives. Permissions do not stop root (the
+/// tests' user here), the immutable attribute does; another user gets the permissions.
+#[cfg(target_os = "linux")]
+struct Unwritable(PathBuf);
+
+#[cfg(target_os = "linux")]
+impl Unwritable {
+    fn root() -> bool {
+        let out = std::process::Command::new("id").arg("-u").output().expect("id");
+        String::from_utf8_lossy(&out.stdout).trim() == "0"
+    }
+
+    fn set(path: &Path) -> Unwritable {
+        if Self::root() {
+            let status = std::process::Command::new("chattr").arg("+i").arg(path).status().expect("chattr");
+            assert!(status.success(), "chattr +i needs a file system with file attributes (ext4, xfs, btrfs)");
+        } else {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = if path.is_dir() { 0o555 } else { 0o444 };
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+        Unwritable(path.to_path_buf())
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Unwritable {
+    fn drop(&mut self) {
+        if Self::root() {
+            let _ = std::process::Command::new("chattr").arg("-i").arg(&self.0).status();
+        } else {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o755));
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_ledger_file_or_folder_that_cannot_be_written_answers_read_only() {
+    let (_dir, path, crm) = ledger_in_folder().await;
+    let before = seed(&crm).await;
+    // Closed, so the WAL is folded into the file and removed, as after quitting the app.
+    crm.close().await;
+    let folder = path.parent().unwrap().to_path_buf();
+
+    {
+        let _folder = Unwritable::set(&folder);
+        let err = Crm::open(&path).await.err().expect("SQLite cannot keep its WAL beside the ledger");
+        assert_eq!(err.code(), ErrorCode::ReadOnly, "{err}");
+        let err = Crm::open(folder.join("新账本.db")).await.err().expect("nor start a ledger there");
+        assert_eq!(err.code(), ErrorCode::ReadOnly, "{err}");
+    }
+    {
+        let _file = Unwritable::set(&path);
+        let crm = open(&path).await;
+        assert_eq!(snapshot(&crm).await, before, "a read-only file still reads");
+        let err = crm.add_customer(&input("新客户", None, None), false).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::ReadOnly, "{err}");
+        crm.close().await;
+    }
+    let crm = open(&path).await;
+    assert_eq!(snapshot(&crm).await, before);
+    assert_whole(&crm).await;
+}
+
 #[tokio::test]
 async fn a_ledger_locked_by_another_program_answers_busy_after_the_wait_and_writes_nothing() {
     let (dir, path, crm) = ledger_in_folder().await;
