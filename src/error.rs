@@ -59,6 +59,10 @@ pub enum Error {
     /// The ledger (or a backup) is encrypted and no password was given.
     #[error("the ledger is encrypted; a password is needed to open it")]
     PasswordRequired,
+    /// Too many wrong passwords in a row: the next try must wait (see
+    /// `encryption::backoff`); `fields.waitSecs` says how long.
+    #[error("too many wrong passwords; try again in {wait_secs} s")]
+    TooManyTries { wait_secs: u64 },
 }
 
 fn describe(fields: &FieldErrors) -> String {
@@ -87,6 +91,7 @@ pub enum ErrorCode {
     BackupTooNew,
     WrongPassword,
     PasswordRequired,
+    TooManyTries,
 }
 
 /// What an error looks like on the wire.
@@ -124,6 +129,7 @@ impl Error {
             Error::BackupTooNew => ErrorCode::BackupTooNew,
             Error::WrongPassword => ErrorCode::WrongPassword,
             Error::PasswordRequired => ErrorCode::PasswordRequired,
+            Error::TooManyTries { .. } => ErrorCode::TooManyTries,
         }
     }
 
@@ -131,6 +137,7 @@ impl Error {
         match self {
             Error::Validation(f) | Error::Conflict(f) => f.clone(),
             Error::Import(e) => FieldErrors::from([("file".to_owned(), e.code().to_owned())]),
+            Error::TooManyTries { wait_secs } => FieldErrors::from([("waitSecs".to_owned(), wait_secs.to_string())]),
             _ => FieldErrors::new(),
         }
     }

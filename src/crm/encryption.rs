@@ -4,10 +4,15 @@
 //! one. When it fails, the ledger file is unchanged but this `Crm` may be closed
 //! ([`Crm::is_open`]): open the ledger again, with the password it had.
 
+use std::path::Path;
+use std::sync::Arc;
+
 use super::{settings_changed, Crm};
+use crate::backup::recovery::Recovery;
 use crate::backup::restore;
+use crate::encryption::backoff::Backoff;
 use crate::encryption::{self, rekey, EncryptionStatus, Key, Password};
-use crate::{Error, Result};
+use crate::{Clock, Error, IdGen, Result};
 
 /// What changed, as the audit log records it (`settings_change`, setting `encryption`).
 const ON: &str = "on";
@@ -15,6 +20,34 @@ const OFF: &str = "off";
 const PASSWORD_CHANGED: &str = "password_changed";
 
 impl Crm {
+    /// The lock screen's unlock: opens the encrypted ledger at `path` like
+    /// [`Crm::open_recovering_with_password`], under `backoff`. While a wait is imposed the
+    /// password is not even tried (`TOO_MANY_TRIES`, with the seconds left); a wrong one is
+    /// `WRONG_PASSWORD`, or `TOO_MANY_TRIES` when it starts a wait. The clock is read once.
+    pub async fn unlock(
+        path: &Path,
+        password: &Password,
+        backoff: &mut Backoff,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGen>,
+    ) -> Result<(Crm, Option<Recovery>)> {
+        let now = clock.now();
+        if let Some(wait) = backoff.wait(now) {
+            return Err(too_many_tries(wait));
+        }
+        match Crm::open_recovering_with_password(path, Some(password), clock, ids).await {
+            Err(Error::WrongPassword) => Err(match backoff.failed(now) {
+                Some(wait) => too_many_tries(wait),
+                None => Error::WrongPassword,
+            }),
+            Err(e) => Err(e),
+            Ok(opened) => {
+                backoff.succeeded();
+                Ok(opened)
+            }
+        }
+    }
+
     pub fn is_encrypted(&self) -> bool {
         self.key.is_some()
     }
@@ -80,4 +113,10 @@ impl Crm {
         }
         Ok(crm)
     }
+}
+
+/// Whole seconds, rounded up: "try again in 0 s" would be a lie.
+fn too_many_tries(wait: chrono::Duration) -> Error {
+    let ms = wait.num_milliseconds().max(0) as u64;
+    Error::TooManyTries { wait_secs: ms.div_ceil(1000) }
 }

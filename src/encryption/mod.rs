@@ -17,6 +17,7 @@
 //! is damaged, not locked.
 
 pub mod backoff;
+pub mod lock;
 pub mod rekey;
 
 use std::fmt;
