@@ -1,23 +1,23 @@
 //! 设置's 备份与恢复 and 操作日志, the integrity check, and the start-up recovery screen.
 //!
-//! After a restore the app restarts. Every command holds the ledger as `State<Crm>`, and a
-//! restore closes that ledger's pool (it must, to swap the file), so the old `Crm` is unusable
-//! afterwards. Swapping a new `Crm` into managed state would need a lock around every command
-//! and around the scheduler's copy; restarting reopens the restored file through the same
-//! start-up path as any launch (migrations, recovery, scheduler), which is simpler and cannot
-//! leave a command on the closed ledger.
+//! After a restore the app restarts. A restore closes the ledger's pool (it must, to swap the
+//! file), so the old `Crm` is unusable afterwards; restarting reopens the restored file
+//! through the same start-up path as any launch (migrations, recovery, the lock screen for an
+//! encrypted ledger), which cannot leave a command on the closed ledger.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 use tokio::sync::Notify;
 use yiben::audit::{AuditPage, AuditQuery};
 use yiben::backup::check::CheckReport;
 use yiben::backup::recovery::Recovery;
 use yiben::backup::BackupInfo;
-use yiben::{Crm, Error};
+use yiben::Error;
+
+use crate::session::Ledger;
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -33,6 +33,11 @@ pub struct Startup(Arc<Mutex<Option<Recovery>>>);
 impl Startup {
     pub fn new(recovery: Option<Recovery>) -> Self {
         Startup(Arc::new(Mutex::new(recovery)))
+    }
+
+    /// What an unlock found: the encrypted ledger can only be looked at once unlocked.
+    pub fn set(&self, recovery: Option<Recovery>) {
+        *self.0.lock().expect("not poisoned") = recovery;
     }
 
     pub fn recovering(&self) -> bool {
@@ -56,19 +61,19 @@ pub fn recovery_dismiss(startup: State<'_, Startup>) {
 }
 
 #[tauri::command]
-pub async fn backups_list(crm: State<'_, Crm>) -> Result<Vec<BackupInfo>> {
+pub async fn backups_list(crm: Ledger) -> Result<Vec<BackupInfo>> {
     crm.backups().await
 }
 
 /// A manual backup into the app's backups folder.
 #[tauri::command]
-pub async fn backup_now(crm: State<'_, Crm>) -> Result<BackupInfo> {
+pub async fn backup_now(crm: Ledger) -> Result<BackupInfo> {
     crm.create_backup(None).await
 }
 
 /// A manual backup to the file the user chose in the save dialog (`reports_save_path`).
 #[tauri::command]
-pub async fn backup_to_file(crm: State<'_, Crm>, path: String) -> Result<BackupInfo> {
+pub async fn backup_to_file(crm: Ledger, path: String) -> Result<BackupInfo> {
     let path = crate::picked::checked(&path)?;
     if path.file_name().is_none() {
         return Err(Error::invalid("path", "required"));
@@ -100,7 +105,7 @@ fn open_dialog(app: &AppHandle, filter: &str) -> Option<String> {
 /// everything as it was; after `BUSY` the ledger is untouched but closed, and
 /// [`ledger_is_open`] tells the window to offer a restart.
 #[tauri::command]
-pub async fn backup_restore(app: AppHandle, crm: State<'_, Crm>, path: String) -> Result<()> {
+pub async fn backup_restore(app: AppHandle, crm: Ledger, path: String) -> Result<()> {
     let crm = crm.inner().clone();
     let file = PathBuf::from(path.trim());
     // A file picked in the open dialog, or one of the backups the list shows.
@@ -128,7 +133,7 @@ pub async fn backup_restore(app: AppHandle, crm: State<'_, Crm>, path: String) -
 }
 
 #[tauri::command]
-pub fn ledger_is_open(crm: State<'_, Crm>) -> bool {
+pub fn ledger_is_open(crm: Ledger) -> bool {
     crm.is_open()
 }
 
@@ -138,12 +143,12 @@ pub fn app_restart(app: AppHandle) {
 }
 
 #[tauri::command]
-pub async fn audit_list(crm: State<'_, Crm>, query: AuditQuery) -> Result<AuditPage> {
+pub async fn audit_list(crm: Ledger, query: AuditQuery) -> Result<AuditPage> {
     crm.audit_log(&query).await
 }
 
 #[tauri::command]
-pub async fn ledger_check(crm: State<'_, Crm>) -> Result<CheckReport> {
+pub async fn ledger_check(crm: Ledger) -> Result<CheckReport> {
     crm.check().await
 }
 
@@ -156,12 +161,14 @@ const LONGEST_WAIT_FOR_WINDOW: std::time::Duration = std::time::Duration::from_s
 
 /// Takes the daily backup on the async runtime, off the window's thread: first once the
 /// window has shown its first page, then whenever a new day has begun.
-pub fn spawn_daily(crm: Crm, startup: Startup, shown: Shown) {
+pub fn spawn_daily(app: AppHandle, startup: Startup, shown: Shown) {
     tauri::async_runtime::spawn(async move {
         let _ = tokio::time::timeout(LONGEST_WAIT_FOR_WINDOW, shown.0.notified()).await;
         loop {
+            // None while locked; drawn afresh each round so no key is kept while sleeping.
+            let open = app.state::<crate::session::Session>().current();
             // An empty ledger standing in for a damaged one is no backup worth keeping.
-            if crm.is_open() && !startup.recovering() {
+            if let Some(crm) = open.filter(|crm| crm.is_open() && !startup.recovering()) {
                 if let Err(err) = crm.backup_daily_if_due().await {
                     eprintln!("yiben: daily backup: {err}");
                 }
