@@ -7,7 +7,7 @@ import { idleExpired, passwordStrength } from '../src/lock-text'
 import { IDLE_CHECK_MS, useLockStore, windowReload } from '../src/stores/lock'
 import { useSettingsStore } from '../src/stores/settings'
 import type { EncryptionStatus } from '../src/ipc'
-import { backend, byTestId, clickTestId, mountWith, typeInto, type Handler } from './support'
+import { backend, byTestId, clickTestId, inputValue, mountWith, typeInto, type Handler } from './support'
 
 const said = () => document.body.textContent ?? ''
 const statusOff: EncryptionStatus = { path: '/data/yiben.db', encrypted: false, kdf: null, cipher: null, plainBackups: 0 }
@@ -55,7 +55,7 @@ describe('LockScreen', () => {
 
   it('unlocks with the right password and reloads the window', async () => {
     const { calls, wrapper } = await mountLocked(() => null)
-    expect(byTestId('lock-title')?.textContent).toBe('一本账 CRM')
+    expect(byTestId('page-title')?.textContent).toBe('一本账 CRM')
     expect(byTestId('lock-unlock')?.hasAttribute('disabled')).toBe(true)
     await typeInto('lock-password', '正确的密码')
     await clickTestId('lock-unlock')
@@ -72,7 +72,7 @@ describe('LockScreen', () => {
     await typeInto('lock-password', '错的')
     await clickTestId('lock-unlock')
     expect(byTestId('lock-error')?.textContent).toBe('密码不正确，请重新输入。')
-    expect((byTestId('lock-password') as HTMLInputElement).value).toBe('')
+    expect(inputValue('lock-password')).toBe('')
     expect(reloads).not.toHaveBeenCalled()
     wrapper.unmount()
   })
@@ -125,6 +125,27 @@ describe('the idle lock', () => {
     expect(calls.filter(([c]) => c === 'ledger_lock')).toHaveLength(1)
     expect(lock.locked).toBe(true)
     expect(reloads).toHaveBeenCalledOnce()
+    lock.unwatch()
+    wrapper.unmount()
+  })
+
+  it('waits while a re-encryption holds it off, and counts the idle time again from its end', async () => {
+    vi.useFakeTimers()
+    const calls = backend((cmd) =>
+      cmd === 'lock_state' ? { locked: false, encrypted: true, settings: { idleMinutes: 0.1, language: 'zh-CN' } } : null,
+    )
+    const { wrapper } = await mountWith(LockScreen)
+    const lock = useLockStore()
+    await lock.load()
+    lock.watch()
+    const release = lock.hold()
+    await vi.advanceTimersByTimeAsync(20_000)
+    expect(calls.map(([c]) => c)).not.toContain('ledger_lock')
+    release()
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(calls.map(([c]) => c)).not.toContain('ledger_lock')
+    await vi.advanceTimersByTimeAsync(1000 + IDLE_CHECK_MS)
+    expect(calls.filter(([c]) => c === 'ledger_lock')).toHaveLength(1)
     lock.unwatch()
     wrapper.unmount()
   })

@@ -43,6 +43,18 @@ export const useLockStore = defineStore('lock', () => {
   const setIdleMinutes = (idleMinutes: number) => save({ ...settings.value, idleMinutes })
   const setLanguage = (language: Language) => save({ ...settings.value, language })
 
+  /** Work under way that must not be cut by the idle lock (a re-encryption). */
+  let held = 0
+  /** Holds the idle lock off until the returned function is called; the idle time then
+   *  starts again. */
+  function hold(): () => void {
+    held += 1
+    return () => {
+      held -= 1
+      lastInput = Date.now()
+    }
+  }
+
   let lastInput = Date.now()
   let timer: ReturnType<typeof setInterval> | null = null
   let stopListening: (() => void) | null = null
@@ -56,7 +68,7 @@ export const useLockStore = defineStore('lock', () => {
     lastInput = Date.now()
     for (const name of INPUT_EVENTS) window.addEventListener(name, onInput, { passive: true, capture: true })
     timer = setInterval(() => {
-      if (encrypted.value && !locked.value && idleExpired(lastInput, Date.now(), settings.value.idleMinutes)) {
+      if (held === 0 && encrypted.value && !locked.value && idleExpired(lastInput, Date.now(), settings.value.idleMinutes)) {
         locked.value = true
         void lock().catch(() => {
           locked.value = false
@@ -80,5 +92,5 @@ export const useLockStore = defineStore('lock', () => {
     stopListening = null
   }
 
-  return { locked, encrypted, settings, load, unlock, lock, setIdleMinutes, setLanguage, watch, unwatch }
+  return { locked, encrypted, settings, load, unlock, lock, setIdleMinutes, setLanguage, hold, watch, unwatch }
 })
