@@ -173,7 +173,12 @@ pub fn spawn_daily(app: AppHandle, startup: Startup, shown: Shown) {
                     eprintln!("yiben: daily backup: {err}");
                 }
             }
-            tokio::time::sleep(ASK_EVERY).await;
+            // A ledger unlocked meanwhile is asked at once rather than up to an hour later.
+            let session = app.state::<crate::session::Session>();
+            tokio::select! {
+                _ = tokio::time::sleep(ASK_EVERY) => {}
+                _ = session.unlocked.notified() => {}
+            }
         }
     });
 }

@@ -91,9 +91,22 @@ pub async fn ledger_unlock(
             found.corrupt_file
         );
     }
+    // A language chosen at the lock screen is the app's from now on.
+    let chosen = lock::load(session.lock_file()).language;
+    if crm.language().await.is_ok_and(|language| language != chosen) {
+        match crm.set_language(chosen).await {
+            Ok(()) => {
+                if let Some(tray) = app.try_state::<crate::tray::TrayMenu>() {
+                    tray.relabel(chosen);
+                }
+            }
+            Err(err) => eprintln!("yiben: the language chosen at the lock screen: {err}"),
+        }
+    }
     startup.set(recovery);
     crate::tray::set_lockable(&app, true);
     session.put(crm);
+    session.unlocked.notify_waiters();
     wake.now();
     Ok(())
 }

@@ -21,6 +21,8 @@ pub struct Session {
     crm: RwLock<Option<Crm>>,
     /// Held across a whole unlock, so tries are taken one at a time.
     pub backoff: tokio::sync::Mutex<Backoff>,
+    /// Told when a ledger is unlocked, so work that waits for one need not wait long.
+    pub unlocked: tokio::sync::Notify,
 }
 
 impl Session {
@@ -30,6 +32,7 @@ impl Session {
             lock_file,
             crm: RwLock::new(None),
             backoff: Default::default(),
+            unlocked: Default::default(),
         }
     }
 
