@@ -15,6 +15,7 @@ use yiben::audit::{AuditPage, AuditQuery};
 use yiben::backup::check::CheckReport;
 use yiben::backup::recovery::Recovery;
 use yiben::backup::BackupInfo;
+use yiben::encryption::Password;
 use yiben::Error;
 
 use crate::session::Ledger;
@@ -28,16 +29,25 @@ const OPEN_FILE_ENV_VAR: &str = "YIBEN_OPEN_FILE";
 /// What start-up found: a damaged ledger set aside, until the user restores a backup or
 /// goes on with the new, empty ledger.
 #[derive(Clone, Default)]
-pub struct Startup(Arc<Mutex<Option<Recovery>>>);
+pub struct Startup(Arc<Mutex<Option<Recovery>>>, Arc<Mutex<Option<Password>>>);
 
 impl Startup {
     pub fn new(recovery: Option<Recovery>) -> Self {
-        Startup(Arc::new(Mutex::new(recovery)))
+        Startup(Arc::new(Mutex::new(recovery)), Arc::default())
     }
 
-    /// What an unlock found: the encrypted ledger can only be looked at once unlocked.
-    pub fn set(&self, recovery: Option<Recovery>) {
+    /// What an unlock found: an encrypted ledger can only be looked at once unlocked. The
+    /// password is kept until the user decides, for the backups offered: they were made under
+    /// the damaged ledger's salt, which the new ledger does not share, so its key cannot open
+    /// them.
+    pub fn set(&self, recovery: Option<Recovery>, password: Password) {
+        let found = recovery.is_some();
         *self.0.lock().expect("not poisoned") = recovery;
+        *self.1.lock().expect("not poisoned") = found.then_some(password);
+    }
+
+    fn password(&self) -> Option<Password> {
+        self.1.lock().expect("not poisoned").clone()
     }
 
     pub fn recovering(&self) -> bool {
@@ -58,6 +68,7 @@ pub fn startup_state(startup: State<'_, Startup>) -> Option<Recovery> {
 #[tauri::command]
 pub fn recovery_dismiss(startup: State<'_, Startup>) {
     startup.0.lock().expect("not poisoned").take();
+    startup.1.lock().expect("not poisoned").take();
 }
 
 #[tauri::command]
@@ -105,8 +116,9 @@ fn open_dialog(app: &AppHandle, filter: &str) -> Option<String> {
 /// everything as it was; after `BUSY` the ledger is untouched but closed, and
 /// [`ledger_is_open`] tells the window to offer a restart.
 #[tauri::command]
-pub async fn backup_restore(app: AppHandle, crm: Ledger, path: String) -> Result<()> {
+pub async fn backup_restore(app: AppHandle, crm: Ledger, startup: State<'_, Startup>, path: String) -> Result<()> {
     let crm = crm.inner().clone();
+    let password = startup.password();
     let file = PathBuf::from(path.trim());
     // A file picked in the open dialog, or one of the backups the list shows.
     let listed = || async { Ok::<_, Error>(crm.backups().await?.iter().any(|b| Path::new(&b.path) == file)) };
@@ -117,7 +129,7 @@ pub async fn backup_restore(app: AppHandle, crm: Ledger, path: String) -> Result
     // cannot prove `Send` for every lifetime; it runs to completion on a blocking thread.
     let restored = tauri::async_runtime::spawn_blocking(move || {
         tauri::async_runtime::block_on(async move {
-            let restored = crm.restore(&file).await?;
+            let restored = crm.restore_with_password(&file, password.as_ref()).await?;
             restored.close().await;
             Ok::<_, Error>(())
         })

@@ -78,8 +78,9 @@ pub async fn ledger_unlock(
     let mut backoff = session.backoff.lock().await;
     let mut tries = backoff.clone();
     let path = session.path().to_path_buf();
+    let tried = password.clone();
     let (opened, tries) = off_the_async_threads(move || async move {
-        let opened = Crm::unlock(&path, &password, &mut tries, clock(), ids()).await;
+        let opened = Crm::unlock(&path, &tried, &mut tries, clock(), ids()).await;
         (opened, tries)
     })
     .await?;
@@ -103,7 +104,7 @@ pub async fn ledger_unlock(
             Err(err) => eprintln!("yiben: the language chosen at the lock screen: {err}"),
         }
     }
-    startup.set(recovery);
+    startup.set(recovery, password);
     crate::tray::set_lockable(&app, true);
     session.put(crm);
     session.unlocked.notify_waiters();

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { after, before, test } from 'node:test'
-import { byTestId, click, find, ledgerOf, screenshot, startDriver, step, text, type, waitForRows, waitForText, yiben } from './harness.mjs'
+import {
+  byTestId, click, endApps, find, ledgerOf, screenshot, startDriver, step, text, type, waitForRows, waitForText, yiben,
+} from './harness.mjs'
 
 const FIRST = 'Yiben-2026 本子'
 const SECOND = '换了的密码 Two-2026'
@@ -12,16 +14,35 @@ before(async () => {
 })
 after(() => driver?.stop())
 
-/** The command-line tool with a password (for an encrypted ledger) or without. */
-function cli(db, args, password) {
-  const before = process.env.YIBEN_PASSWORD
-  if (password) process.env.YIBEN_PASSWORD = password
-  else delete process.env.YIBEN_PASSWORD
+/** The command-line tool with a password (for an encrypted ledger) or without; `extra` adds
+ * to its environment (YIBEN_NEW_PASSWORD). */
+function cli(db, args, password, extra = {}) {
+  const env = { YIBEN_PASSWORD: password, ...extra }
+  const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]))
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k]
+    else process.env[k] = v
+  }
   try {
     return yiben(db, args)
   } finally {
-    if (before === undefined) delete process.env.YIBEN_PASSWORD
-    else process.env.YIBEN_PASSWORD = before
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+  }
+}
+
+async function waitFor(check, timeout, what) {
+  const deadline = Date.now() + timeout
+  for (;;) {
+    try {
+      if (await check()) return
+    } catch {
+      // Not yet.
+    }
+    if (Date.now() > deadline) throw new Error(`${what} never happened`)
+    await new Promise((resolve) => setTimeout(resolve, 250))
   }
 }
 
@@ -167,4 +188,50 @@ test('encryption on in 设置, the lock screen at the next start, lock now, the 
     assert.equal(cli(db, ['customers', 'list']).items.length, 2)
   })
   await app.quit()
+})
+
+test('a damaged encrypted ledger: the password first, then the recovery screen restores its encrypted backup', async (t) => {
+  const second = await startDriver()
+  try {
+    const db = ledgerOf(second)
+    cli(db, ['customers', 'add', '--name', '华信科技有限公司'])
+    cli(db, ['customers', 'add', '--name', '万家超市'])
+    cli(db, ['encryption', 'on'], undefined, { YIBEN_NEW_PASSWORD: FIRST })
+    cli(db, ['backup', 'create'], FIRST)
+    // Every page after the first two overwritten: the password still opens the first page.
+    const file = readFileSync(db)
+    assert.ok(file.length > 4 * 4096)
+    for (let i = 2 * 4096; i < file.length; i++) file[i] = (i * 7919) % 251
+    writeFileSync(db, file)
+    let app = await second.session()
+
+    await step(t, () => app, 'the lock screen first; the right password finds the damage', async () => {
+      await locked(app)
+      await type(app, 'lock-password', FIRST)
+      await click(app, 'lock-unlock')
+      await find(app, 'recovery-screen', 30000)
+      await find(app, 'recovery-newest')
+      await screenshot(app, 'zh-lock-then-recovery')
+    })
+
+    await step(t, () => app, 'the encrypted backup is restored, still encrypted, and the app restarts', async () => {
+      await click(app, 'recovery-restore')
+      const names = () => cli(db, ['customers', 'list'], FIRST).items.map((c) => c.name).sort()
+      await waitFor(() => JSON.stringify(names()) === JSON.stringify(['万家超市', '华信科技有限公司'].sort()), 30000, 'the restored ledger')
+      assert.equal(plainOnDisk(db), false, 'the restored ledger is encrypted')
+      await Promise.race([app.quit().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10000))])
+      await endApps()
+    })
+
+    app = await second.session()
+    await step(t, () => app, 'relaunched: locked, and the password opens the restored customers', async () => {
+      await locked(app)
+      await unlock(app, FIRST)
+      await click(app, 'nav-customers')
+      await waitForRows(app, ['万家超市', '华信科技有限公司'])
+    })
+    await app.quit()
+  } finally {
+    second.stop()
+  }
 })
