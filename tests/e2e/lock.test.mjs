@@ -106,6 +106,14 @@ test('encryption on in 设置, the lock screen at the next start, lock now, the 
     await locked(app)
     assert.equal(await text(app, 'page-title'), '一本账 CRM')
     await screenshot(app, 'zh-lock-screen')
+    // Commands other than the lock screen's are refused before they run.
+    for (const command of ['language_get', 'customers_list', 'backup_now']) {
+      const answer = await app.executeAsyncScript(
+        `const done = arguments[arguments.length - 1]
+         window.__TAURI_INTERNALS__.invoke('${command}', {}).then(() => done('answered'), (e) => done(e?.code ?? String(e)))`,
+      )
+      assert.equal(answer, 'PASSWORD_REQUIRED', command)
+    }
     await type(app, 'lock-password', '不是这个密码')
     await click(app, 'lock-unlock')
     await waitForText(app, 'lock-error', '密码不正确，请重新输入。', 30000)
