@@ -17,6 +17,9 @@ apt_packages=(
   python3-pip
   # The end-to-end test of a notification service that never answers
   python3-dbus python3-gi
+  # The encryption test shows a plain sqlite3 cannot read an encrypted ledger
+  # (SQLCipher itself is built from source and links libssl-dev's libcrypto, listed above)
+  sqlite3
 )
 missing=()
 for pkg in "${apt_packages[@]}"; do

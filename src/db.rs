@@ -5,6 +5,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, SqlitePool};
 
+use crate::encryption::Key;
 use crate::ledger_file::LedgerFile;
 use crate::{Error, Result};
 
@@ -12,14 +13,24 @@ pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
 const CONNECTIONS: u32 = 4;
 
+/// A connection to the file at `path`, decrypted with `key` when it is encrypted. sqlx runs
+/// `PRAGMA key` before every other pragma, as SQLCipher requires.
+pub(crate) fn options(path: &Path, key: Option<&Key>) -> SqliteConnectOptions {
+    let options = SqliteConnectOptions::new().filename(path);
+    match key {
+        Some(key) => options.pragma("key", key.pragma_value()),
+        None => options,
+    }
+}
+
 /// Opens (creating on first use) and migrates the database file.
 pub(crate) async fn open_pool(path: &Path) -> Result<SqlitePool> {
-    Ok(open_ledger(path).await?.0)
+    Ok(open_ledger(path, None).await?.0)
 }
 
 /// Like [`open_pool`], with the watch on the ledger's file that every connection's commits
-/// go through (see [`LedgerFile`]).
-pub(crate) async fn open_ledger(path: &Path) -> Result<(SqlitePool, Arc<LedgerFile>)> {
+/// go through (see [`LedgerFile`]), and encrypted with `key` when given.
+pub(crate) async fn open_ledger(path: &Path, key: Option<&Key>) -> Result<(SqlitePool, Arc<LedgerFile>)> {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)?;
     // Created here rather than by SQLite so the file's identity is known before the first
@@ -42,8 +53,7 @@ pub(crate) async fn open_ledger(path: &Path) -> Result<(SqlitePool, Arc<LedgerFi
         }
     };
     let file = LedgerFile::at(path)?;
-    let options = SqliteConnectOptions::new()
-        .filename(path)
+    let options = options(path, key)
         .create_if_missing(false)
         // WAL lets the UI read while an import writes; NORMAL is durable across app crashes
         // in WAL mode (only a power cut can lose the last transactions).

@@ -53,6 +53,16 @@ pub enum Error {
     BackupCorrupt(String),
     #[error("the backup was made by a newer version of Yiben; update the app first")]
     BackupTooNew,
+    /// The ledger (or a backup) is encrypted and the password given does not open it.
+    #[error("wrong password")]
+    WrongPassword,
+    /// The ledger (or a backup) is encrypted and no password was given.
+    #[error("the ledger is encrypted; a password is needed to open it")]
+    PasswordRequired,
+    /// Too many wrong passwords in a row: the next try must wait (see
+    /// `encryption::backoff`); `fields.waitSecs` says how long.
+    #[error("too many wrong passwords; try again in {wait_secs} s")]
+    TooManyTries { wait_secs: u64 },
 }
 
 fn describe(fields: &FieldErrors) -> String {
@@ -79,6 +89,9 @@ pub enum ErrorCode {
     NotADatabase,
     BackupCorrupt,
     BackupTooNew,
+    WrongPassword,
+    PasswordRequired,
+    TooManyTries,
 }
 
 /// What an error looks like on the wire.
@@ -114,6 +127,9 @@ impl Error {
             Error::NotADatabase(_) => ErrorCode::NotADatabase,
             Error::BackupCorrupt(_) => ErrorCode::BackupCorrupt,
             Error::BackupTooNew => ErrorCode::BackupTooNew,
+            Error::WrongPassword => ErrorCode::WrongPassword,
+            Error::PasswordRequired => ErrorCode::PasswordRequired,
+            Error::TooManyTries { .. } => ErrorCode::TooManyTries,
         }
     }
 
@@ -121,6 +137,7 @@ impl Error {
         match self {
             Error::Validation(f) | Error::Conflict(f) => f.clone(),
             Error::Import(e) => FieldErrors::from([("file".to_owned(), e.code().to_owned())]),
+            Error::TooManyTries { wait_secs } => FieldErrors::from([("waitSecs".to_owned(), wait_secs.to_string())]),
             _ => FieldErrors::new(),
         }
     }

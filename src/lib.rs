@@ -14,6 +14,7 @@ pub mod customers;
 pub mod deals;
 mod db;
 pub mod domain;
+pub mod encryption;
 pub mod error;
 pub mod export;
 pub mod followups;

@@ -1,23 +1,24 @@
 //! 设置's 备份与恢复 and 操作日志, the integrity check, and the start-up recovery screen.
 //!
-//! After a restore the app restarts. Every command holds the ledger as `State<Crm>`, and a
-//! restore closes that ledger's pool (it must, to swap the file), so the old `Crm` is unusable
-//! afterwards. Swapping a new `Crm` into managed state would need a lock around every command
-//! and around the scheduler's copy; restarting reopens the restored file through the same
-//! start-up path as any launch (migrations, recovery, scheduler), which is simpler and cannot
-//! leave a command on the closed ledger.
+//! After a restore the app restarts. A restore closes the ledger's pool (it must, to swap the
+//! file), so the old `Crm` is unusable afterwards; restarting reopens the restored file
+//! through the same start-up path as any launch (migrations, recovery, the lock screen for an
+//! encrypted ledger), which cannot leave a command on the closed ledger.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 use tokio::sync::Notify;
 use yiben::audit::{AuditPage, AuditQuery};
 use yiben::backup::check::CheckReport;
 use yiben::backup::recovery::Recovery;
 use yiben::backup::BackupInfo;
-use yiben::{Crm, Error};
+use yiben::encryption::Password;
+use yiben::Error;
+
+use crate::session::Ledger;
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -28,11 +29,25 @@ const OPEN_FILE_ENV_VAR: &str = "YIBEN_OPEN_FILE";
 /// What start-up found: a damaged ledger set aside, until the user restores a backup or
 /// goes on with the new, empty ledger.
 #[derive(Clone, Default)]
-pub struct Startup(Arc<Mutex<Option<Recovery>>>);
+pub struct Startup(Arc<Mutex<Option<Recovery>>>, Arc<Mutex<Option<Password>>>);
 
 impl Startup {
     pub fn new(recovery: Option<Recovery>) -> Self {
-        Startup(Arc::new(Mutex::new(recovery)))
+        Startup(Arc::new(Mutex::new(recovery)), Arc::default())
+    }
+
+    /// What an unlock found: an encrypted ledger can only be looked at once unlocked. The
+    /// password is kept until the user decides, for the backups offered: they were made under
+    /// the damaged ledger's salt, which the new ledger does not share, so its key cannot open
+    /// them.
+    pub fn set(&self, recovery: Option<Recovery>, password: Password) {
+        let found = recovery.is_some();
+        *self.0.lock().expect("not poisoned") = recovery;
+        *self.1.lock().expect("not poisoned") = found.then_some(password);
+    }
+
+    fn password(&self) -> Option<Password> {
+        self.1.lock().expect("not poisoned").clone()
     }
 
     pub fn recovering(&self) -> bool {
@@ -53,22 +68,23 @@ pub fn startup_state(startup: State<'_, Startup>) -> Option<Recovery> {
 #[tauri::command]
 pub fn recovery_dismiss(startup: State<'_, Startup>) {
     startup.0.lock().expect("not poisoned").take();
+    startup.1.lock().expect("not poisoned").take();
 }
 
 #[tauri::command]
-pub async fn backups_list(crm: State<'_, Crm>) -> Result<Vec<BackupInfo>> {
+pub async fn backups_list(crm: Ledger) -> Result<Vec<BackupInfo>> {
     crm.backups().await
 }
 
 /// A manual backup into the app's backups folder.
 #[tauri::command]
-pub async fn backup_now(crm: State<'_, Crm>) -> Result<BackupInfo> {
+pub async fn backup_now(crm: Ledger) -> Result<BackupInfo> {
     crm.create_backup(None).await
 }
 
 /// A manual backup to the file the user chose in the save dialog (`reports_save_path`).
 #[tauri::command]
-pub async fn backup_to_file(crm: State<'_, Crm>, path: String) -> Result<BackupInfo> {
+pub async fn backup_to_file(crm: Ledger, path: String) -> Result<BackupInfo> {
     let path = crate::picked::checked(&path)?;
     if path.file_name().is_none() {
         return Err(Error::invalid("path", "required"));
@@ -100,8 +116,9 @@ fn open_dialog(app: &AppHandle, filter: &str) -> Option<String> {
 /// everything as it was; after `BUSY` the ledger is untouched but closed, and
 /// [`ledger_is_open`] tells the window to offer a restart.
 #[tauri::command]
-pub async fn backup_restore(app: AppHandle, crm: State<'_, Crm>, path: String) -> Result<()> {
+pub async fn backup_restore(app: AppHandle, crm: Ledger, startup: State<'_, Startup>, path: String) -> Result<()> {
     let crm = crm.inner().clone();
+    let password = startup.password();
     let file = PathBuf::from(path.trim());
     // A file picked in the open dialog, or one of the backups the list shows.
     let listed = || async { Ok::<_, Error>(crm.backups().await?.iter().any(|b| Path::new(&b.path) == file)) };
@@ -112,7 +129,7 @@ pub async fn backup_restore(app: AppHandle, crm: State<'_, Crm>, path: String) -
     // cannot prove `Send` for every lifetime; it runs to completion on a blocking thread.
     let restored = tauri::async_runtime::spawn_blocking(move || {
         tauri::async_runtime::block_on(async move {
-            let restored = crm.restore(&file).await?;
+            let restored = crm.restore_with_password(&file, password.as_ref()).await?;
             restored.close().await;
             Ok::<_, Error>(())
         })
@@ -128,7 +145,7 @@ pub async fn backup_restore(app: AppHandle, crm: State<'_, Crm>, path: String) -
 }
 
 #[tauri::command]
-pub fn ledger_is_open(crm: State<'_, Crm>) -> bool {
+pub fn ledger_is_open(crm: Ledger) -> bool {
     crm.is_open()
 }
 
@@ -138,12 +155,12 @@ pub fn app_restart(app: AppHandle) {
 }
 
 #[tauri::command]
-pub async fn audit_list(crm: State<'_, Crm>, query: AuditQuery) -> Result<AuditPage> {
+pub async fn audit_list(crm: Ledger, query: AuditQuery) -> Result<AuditPage> {
     crm.audit_log(&query).await
 }
 
 #[tauri::command]
-pub async fn ledger_check(crm: State<'_, Crm>) -> Result<CheckReport> {
+pub async fn ledger_check(crm: Ledger) -> Result<CheckReport> {
     crm.check().await
 }
 
@@ -156,17 +173,24 @@ const LONGEST_WAIT_FOR_WINDOW: std::time::Duration = std::time::Duration::from_s
 
 /// Takes the daily backup on the async runtime, off the window's thread: first once the
 /// window has shown its first page, then whenever a new day has begun.
-pub fn spawn_daily(crm: Crm, startup: Startup, shown: Shown) {
+pub fn spawn_daily(app: AppHandle, startup: Startup, shown: Shown) {
     tauri::async_runtime::spawn(async move {
         let _ = tokio::time::timeout(LONGEST_WAIT_FOR_WINDOW, shown.0.notified()).await;
         loop {
+            // None while locked; drawn afresh each round so no key is kept while sleeping.
+            let open = app.state::<crate::session::Session>().current();
             // An empty ledger standing in for a damaged one is no backup worth keeping.
-            if crm.is_open() && !startup.recovering() {
+            if let Some(crm) = open.filter(|crm| crm.is_open() && !startup.recovering()) {
                 if let Err(err) = crm.backup_daily_if_due().await {
                     eprintln!("yiben: daily backup: {err}");
                 }
             }
-            tokio::time::sleep(ASK_EVERY).await;
+            // A ledger unlocked meanwhile is asked at once rather than up to an hour later.
+            let session = app.state::<crate::session::Session>();
+            tokio::select! {
+                _ = tokio::time::sleep(ASK_EVERY) => {}
+                _ = session.unlocked.notified() => {}
+            }
         }
     });
 }

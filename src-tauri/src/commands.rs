@@ -10,21 +10,22 @@ use yiben::customers::merge::{MergePreview, MergeSide};
 use yiben::customers::{Customer, CustomerInput, CustomerPage, ListQuery};
 use yiben::industries::Industry;
 use yiben::settings::Language;
-use yiben::{Crm, Error, SaveOutcome};
+use yiben::{Error, SaveOutcome};
 
-use crate::tray::TrayMenu;
+use crate::session::Ledger;
 use crate::StartedAt;
+use crate::tray::TrayMenu;
 
 type Result<T> = std::result::Result<T, Error>;
 
 #[tauri::command]
-pub async fn customers_add(crm: State<'_, Crm>, input: CustomerInput, allow_duplicate: bool) -> Result<SaveOutcome> {
+pub async fn customers_add(crm: Ledger, input: CustomerInput, allow_duplicate: bool) -> Result<SaveOutcome> {
     crm.add_customer(&input, allow_duplicate).await
 }
 
 #[tauri::command]
 pub async fn customers_update(
-    crm: State<'_, Crm>,
+    crm: Ledger,
     id: i64,
     input: CustomerInput,
     allow_duplicate: bool,
@@ -33,48 +34,48 @@ pub async fn customers_update(
 }
 
 #[tauri::command]
-pub async fn customers_get(crm: State<'_, Crm>, id: i64) -> Result<Customer> {
+pub async fn customers_get(crm: Ledger, id: i64) -> Result<Customer> {
     crm.customer(id).await
 }
 
 #[tauri::command]
-pub async fn customers_list(crm: State<'_, Crm>, query: ListQuery) -> Result<CustomerPage> {
+pub async fn customers_list(crm: Ledger, query: ListQuery) -> Result<CustomerPage> {
     crm.list_customers(&query).await
 }
 
 #[tauri::command]
-pub async fn customers_history(crm: State<'_, Crm>, id: i64) -> Result<Vec<HistoryEntry>> {
+pub async fn customers_history(crm: Ledger, id: i64) -> Result<Vec<HistoryEntry>> {
     crm.customer_history(id).await
 }
 
 #[tauri::command]
-pub async fn customers_duplicates(crm: State<'_, Crm>, input: CustomerInput, exclude: Option<i64>) -> Result<Vec<DuplicateMatch>> {
+pub async fn customers_duplicates(crm: Ledger, input: CustomerInput, exclude: Option<i64>) -> Result<Vec<DuplicateMatch>> {
     crm.find_duplicates(&input, exclude).await
 }
 
 #[tauri::command]
-pub async fn customers_delete(crm: State<'_, Crm>, id: i64) -> Result<()> {
+pub async fn customers_delete(crm: Ledger, id: i64) -> Result<()> {
     crm.delete_customer(id).await
 }
 
 #[tauri::command]
-pub async fn customers_restore(crm: State<'_, Crm>, id: i64) -> Result<Customer> {
+pub async fn customers_restore(crm: Ledger, id: i64) -> Result<Customer> {
     crm.restore_customer(id).await
 }
 
 #[tauri::command]
-pub async fn customers_purge(crm: State<'_, Crm>, id: i64) -> Result<()> {
+pub async fn customers_purge(crm: Ledger, id: i64) -> Result<()> {
     crm.purge_customer(id).await
 }
 
 #[tauri::command]
-pub async fn customers_merge_preview(crm: State<'_, Crm>, survivor: i64, absorbed: i64) -> Result<MergePreview> {
+pub async fn customers_merge_preview(crm: Ledger, survivor: i64, absorbed: i64) -> Result<MergePreview> {
     crm.merge_preview(survivor, absorbed).await
 }
 
 #[tauri::command]
 pub async fn customers_merge(
-    crm: State<'_, Crm>,
+    crm: Ledger,
     survivor: i64,
     absorbed: i64,
     choices: BTreeMap<String, MergeSide>,
@@ -83,70 +84,76 @@ pub async fn customers_merge(
 }
 
 #[tauri::command]
-pub async fn industries_list(crm: State<'_, Crm>) -> Result<Vec<Industry>> {
+pub async fn industries_list(crm: Ledger) -> Result<Vec<Industry>> {
     crm.industries().await
 }
 
 #[tauri::command]
-pub async fn industries_save(crm: State<'_, Crm>, industry: Industry) -> Result<Industry> {
+pub async fn industries_save(crm: Ledger, industry: Industry) -> Result<Industry> {
     crm.save_industry(&industry).await
 }
 
 #[tauri::command]
-pub async fn industries_delete(crm: State<'_, Crm>, code: String) -> Result<()> {
+pub async fn industries_delete(crm: Ledger, code: String) -> Result<()> {
     crm.delete_industry(&code).await
 }
 
 #[tauri::command]
-pub async fn custom_fields_list(crm: State<'_, Crm>) -> Result<Vec<CustomField>> {
+pub async fn custom_fields_list(crm: Ledger) -> Result<Vec<CustomField>> {
     crm.custom_fields().await
 }
 
 #[tauri::command]
-pub async fn custom_fields_create(crm: State<'_, Crm>, input: CustomFieldInput) -> Result<CustomField> {
+pub async fn custom_fields_create(crm: Ledger, input: CustomFieldInput) -> Result<CustomField> {
     crm.create_custom_field(&input).await
 }
 
 #[tauri::command]
-pub async fn custom_fields_update(crm: State<'_, Crm>, id: i64, input: CustomFieldInput) -> Result<CustomField> {
+pub async fn custom_fields_update(crm: Ledger, id: i64, input: CustomFieldInput) -> Result<CustomField> {
     crm.update_custom_field(id, &input).await
 }
 
 #[tauri::command]
-pub async fn language_get(crm: State<'_, Crm>) -> Result<Language> {
+pub async fn language_get(crm: Ledger) -> Result<Language> {
     crm.language().await
 }
 
 #[tauri::command]
-pub async fn language_set(crm: State<'_, Crm>, tray: State<'_, TrayMenu>, language: Language) -> Result<()> {
+pub async fn language_set(
+    crm: Ledger,
+    session: State<'_, crate::session::Session>,
+    tray: State<'_, TrayMenu>,
+    language: Language,
+) -> Result<()> {
     crm.set_language(language).await?;
     tray.relabel(language);
-    Ok(())
+    // The lock screen, which cannot read the ledger, speaks the language last chosen.
+    crate::lock_commands::remember_language(&session, language)
 }
 
 #[tauri::command]
-pub async fn mask_lists_get(crm: State<'_, Crm>) -> Result<bool> {
+pub async fn mask_lists_get(crm: Ledger) -> Result<bool> {
     crm.mask_lists().await
 }
 
 #[tauri::command]
-pub async fn customer_masked(crm: State<'_, Crm>, id: i64) -> Result<Option<yiben::customers::masked::MaskedDetails>> {
+pub async fn customer_masked(crm: Ledger, id: i64) -> Result<Option<yiben::customers::masked::MaskedDetails>> {
     crm.customer_masked(id).await
 }
 
 #[tauri::command]
-pub async fn mask_lists_set(crm: State<'_, Crm>, on: bool) -> Result<()> {
+pub async fn mask_lists_set(crm: Ledger, on: bool) -> Result<()> {
     crm.set_mask_lists(on).await
 }
 
 /// Remembered UI choices (list columns, sort): opaque JSON the UI owns, stored in the ledger.
 #[tauri::command]
-pub async fn ui_pref_get(crm: State<'_, Crm>, key: String) -> Result<Option<serde_json::Value>> {
+pub async fn ui_pref_get(crm: Ledger, key: String) -> Result<Option<serde_json::Value>> {
     crm.ui_pref(&key).await
 }
 
 #[tauri::command]
-pub async fn ui_pref_set(crm: State<'_, Crm>, key: String, value: serde_json::Value) -> Result<()> {
+pub async fn ui_pref_set(crm: Ledger, key: String, value: serde_json::Value) -> Result<()> {
     crm.set_ui_pref(&key, &value).await
 }
 

@@ -7,7 +7,9 @@ use tauri::ipc::Channel;
 use tauri::State;
 use yiben::import::job::{ImportPreview, ImportProgress, ImportRecord, ImportReport, ImportRequest, MappingTemplate};
 use yiben::import::Target;
-use yiben::{Crm, Error};
+use yiben::Error;
+
+use crate::session::Ledger;
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -16,18 +18,18 @@ type Result<T> = std::result::Result<T, Error>;
 pub struct ImportCancel(pub Arc<AtomicBool>);
 
 #[tauri::command]
-pub async fn import_sheets(crm: State<'_, Crm>, path: String) -> Result<Vec<String>> {
+pub async fn import_sheets(crm: Ledger, path: String) -> Result<Vec<String>> {
     crm.import_sheets(std::path::Path::new(&path)).await
 }
 
 #[tauri::command]
-pub async fn import_preview(crm: State<'_, Crm>, request: ImportRequest) -> Result<ImportPreview> {
+pub async fn import_preview(crm: Ledger, request: ImportRequest) -> Result<ImportPreview> {
     crm.import_preview(&request, 200).await
 }
 
 #[tauri::command]
 pub async fn import_run(
-    crm: State<'_, Crm>,
+    crm: Ledger,
     cancel: State<'_, ImportCancel>,
     request: ImportRequest,
     on_progress: Channel<ImportProgress>,
@@ -45,23 +47,23 @@ pub fn import_cancel(cancel: State<'_, ImportCancel>) {
 }
 
 #[tauri::command]
-pub async fn import_undo(crm: State<'_, Crm>, id: Option<i64>) -> Result<ImportRecord> {
+pub async fn import_undo(crm: Ledger, id: Option<i64>) -> Result<ImportRecord> {
     crm.undo_import(id).await
 }
 
 #[tauri::command]
-pub async fn import_history(crm: State<'_, Crm>) -> Result<Vec<ImportRecord>> {
+pub async fn import_history(crm: Ledger) -> Result<Vec<ImportRecord>> {
     crm.imports().await
 }
 
 #[tauri::command]
-pub async fn import_templates(crm: State<'_, Crm>) -> Result<Vec<MappingTemplate>> {
+pub async fn import_templates(crm: Ledger) -> Result<Vec<MappingTemplate>> {
     crm.mapping_templates().await
 }
 
 #[tauri::command]
 pub async fn import_template_save(
-    crm: State<'_, Crm>,
+    crm: Ledger,
     name: String,
     headers: Vec<String>,
     mapping: Vec<Target>,
@@ -75,14 +77,14 @@ fn download(name: &str) -> Result<std::path::PathBuf> {
 
 /// Writes the rows this import would reject (original cells + reasons) to the downloads folder.
 #[tauri::command]
-pub async fn import_rejected_download(crm: State<'_, Crm>, request: ImportRequest) -> Result<String> {
+pub async fn import_rejected_download(crm: Ledger, request: ImportRequest) -> Result<String> {
     let path = download("导入失败的行.xlsx")?;
     crm.write_import_rejected(&request, &path).await?;
     Ok(path.to_string_lossy().into_owned())
 }
 
 #[tauri::command]
-pub async fn import_template_download(crm: State<'_, Crm>) -> Result<String> {
+pub async fn import_template_download(crm: Ledger) -> Result<String> {
     let path = download("客户导入模板.xlsx")?;
     crm.write_import_template(&path).await?;
     Ok(path.to_string_lossy().into_owned())
@@ -91,7 +93,7 @@ pub async fn import_template_download(crm: State<'_, Crm>) -> Result<String> {
 /// Exports the customers a list query matches, with the chosen columns, to the downloads folder.
 #[tauri::command]
 pub async fn customers_export(
-    crm: State<'_, Crm>,
+    crm: Ledger,
     query: yiben::customers::ListQuery,
     columns: Vec<yiben::export::Column>,
     mask: bool,

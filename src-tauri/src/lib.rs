@@ -6,11 +6,13 @@ mod commands;
 mod followup_commands;
 mod deal_commands;
 mod import_commands;
+mod lock_commands;
 mod notifications;
 mod picked;
 mod report_commands;
 mod rescue_commands;
 mod scheduler;
+mod session;
 mod tag_commands;
 mod tray;
 
@@ -39,23 +41,34 @@ pub fn run() {
                 Some(path) => path,
                 None => app.path().app_data_dir()?.join(yiben::paths::DB_FILE_NAME),
             };
-            // A damaged ledger is set aside and an empty one opened, so the window can offer
-            // the newest good backup instead of the app failing to start.
-            let opened = yiben::Crm::open_recovering(&path, Arc::new(yiben::SystemClock), Arc::new(yiben::RandomIds::default()));
-            let (crm, recovery) = tauri::async_runtime::block_on(opened).map_err(|err| {
-                eprintln!("yiben: cannot open the ledger at {}: {err}", path.display());
-                err
-            })?;
-            if let Some(found) = &recovery {
-                eprintln!("yiben: the ledger was damaged and is kept at {}", found.corrupt_file);
-            }
+            let lock_file = app.path().app_data_dir()?.join(yiben::encryption::lock::FILE_NAME);
+            let session = session::Session::new(path.clone(), lock_file);
+            // An encrypted ledger waits, closed, for its password at the lock screen; only
+            // then is it opened (or found damaged).
+            let encrypted = yiben::encryption::is_encrypted(&path).unwrap_or(false);
+            let (recovery, language) = if encrypted {
+                (None, yiben::encryption::lock::load(session.lock_file()).language)
+            } else {
+                // A damaged ledger is set aside and an empty one opened, so the window can offer
+                // the newest good backup instead of the app failing to start.
+                let opened = yiben::Crm::open_recovering(&path, Arc::new(yiben::SystemClock), Arc::new(yiben::RandomIds::default()));
+                let (crm, recovery) = tauri::async_runtime::block_on(opened).map_err(|err| {
+                    eprintln!("yiben: cannot open the ledger at {}: {err}", path.display());
+                    err
+                })?;
+                if let Some(found) = &recovery {
+                    eprintln!("yiben: the ledger was damaged and is kept at {}", found.corrupt_file);
+                }
+                let language = tauri::async_runtime::block_on(crm.language()).unwrap_or_default();
+                session.put(crm);
+                (recovery, language)
+            };
             let startup = backup_commands::Startup::new(recovery);
             app.manage(startup.clone());
-            let language = tauri::async_runtime::block_on(crm.language()).unwrap_or_default();
-            app.manage(crm.clone());
-            tray::build(app.handle(), language)?;
-            backup_commands::spawn_daily(crm.clone(), startup, app.state::<backup_commands::Shown>().inner().clone());
-            scheduler::spawn(app.handle().clone(), crm, app.state::<scheduler::Wake>().inner().clone());
+            app.manage(session);
+            tray::build(app.handle(), language, false)?;
+            backup_commands::spawn_daily(app.handle().clone(), startup, app.state::<backup_commands::Shown>().inner().clone());
+            scheduler::spawn(app.handle().clone(), app.state::<scheduler::Wake>().inner().clone());
             if let Some(window) = app.get_webview_window("main") {
                 if let Some(icon) = app.default_window_icon().cloned() {
                     window.set_icon(icon)?;
@@ -179,6 +192,14 @@ pub fn run() {
             rescue_commands::ledger_status,
             rescue_commands::ledger_rescue_to,
             rescue_commands::ledger_rescue_in_place,
+            lock_commands::lock_state,
+            lock_commands::lock_settings_set,
+            lock_commands::ledger_unlock,
+            lock_commands::ledger_lock,
+            lock_commands::encryption_status,
+            lock_commands::encryption_on,
+            lock_commands::encryption_change,
+            lock_commands::encryption_off,
         ])
         // Closing the window keeps the app in the tray so reminders still fire; 退出 quits.
         .on_window_event(|window, event| {

@@ -3,11 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use tauri::{AppHandle, State};
+use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 use yiben::reports::drill::{DrillPage, DrillQuery};
 use yiben::reports::{CustomerAnalysis, Dashboard, Dimension, FollowupEfficiency, FunnelAnalysis, KpiCards, Performance, ReportQuery};
-use yiben::{Crm, Error, ReportKind};
+use yiben::{Error, ReportKind};
+
+use crate::session::Ledger;
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -18,47 +20,47 @@ const SAVE_DIR_ENV_VAR: &str = "YIBEN_SAVE_DIR";
 const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
 
 #[tauri::command]
-pub async fn reports_dashboard(crm: State<'_, Crm>, query: ReportQuery) -> Result<Dashboard> {
+pub async fn reports_dashboard(crm: Ledger, query: ReportQuery) -> Result<Dashboard> {
     crm.dashboard(&query).await
 }
 
 #[tauri::command]
-pub async fn reports_kpis(crm: State<'_, Crm>, query: ReportQuery) -> Result<KpiCards> {
+pub async fn reports_kpis(crm: Ledger, query: ReportQuery) -> Result<KpiCards> {
     crm.report_kpis(&query).await
 }
 
 #[tauri::command]
-pub async fn reports_customers(crm: State<'_, Crm>, query: ReportQuery, dimension: Dimension) -> Result<CustomerAnalysis> {
+pub async fn reports_customers(crm: Ledger, query: ReportQuery, dimension: Dimension) -> Result<CustomerAnalysis> {
     crm.customer_analysis(&query, dimension).await
 }
 
 #[tauri::command]
-pub async fn reports_performance(crm: State<'_, Crm>, query: ReportQuery) -> Result<Performance> {
+pub async fn reports_performance(crm: Ledger, query: ReportQuery) -> Result<Performance> {
     crm.performance(&query).await
 }
 
 #[tauri::command]
-pub async fn reports_followups(crm: State<'_, Crm>, query: ReportQuery) -> Result<FollowupEfficiency> {
+pub async fn reports_followups(crm: Ledger, query: ReportQuery) -> Result<FollowupEfficiency> {
     crm.followup_efficiency(&query).await
 }
 
 #[tauri::command]
-pub async fn reports_funnel(crm: State<'_, Crm>, query: ReportQuery) -> Result<FunnelAnalysis> {
+pub async fn reports_funnel(crm: Ledger, query: ReportQuery) -> Result<FunnelAnalysis> {
     crm.funnel_analysis(&query).await
 }
 
 #[tauri::command]
-pub async fn reports_drill(crm: State<'_, Crm>, query: DrillQuery) -> Result<DrillPage> {
+pub async fn reports_drill(crm: Ledger, query: DrillQuery) -> Result<DrillPage> {
     crm.report_drill(&query).await
 }
 
 #[tauri::command]
-pub async fn reports_owners(crm: State<'_, Crm>) -> Result<Vec<String>> {
+pub async fn reports_owners(crm: Ledger) -> Result<Vec<String>> {
     crm.report_owners().await
 }
 
 #[tauri::command]
-pub async fn reports_export(crm: State<'_, Crm>, query: ReportQuery, kind: ReportKind, path: String) -> Result<String> {
+pub async fn reports_export(crm: Ledger, query: ReportQuery, kind: ReportKind, path: String) -> Result<String> {
     crate::picked::checked(&path)?;
     let path = with_extension(&path, "xlsx")?;
     crm.export_report(&query, kind, &path).await?;

@@ -51,29 +51,17 @@ struct DuePayload {
     reminders: Vec<Reminder>,
 }
 
-pub fn spawn(app: AppHandle, crm: Crm, wake: Wake) {
+pub fn spawn(app: AppHandle, wake: Wake) {
     tauri::async_runtime::spawn(async move {
         let mut rules_ran: Option<std::time::Instant> = None;
         loop {
-            if rules_ran.is_none_or(|at| at.elapsed() >= rules::EVERY.to_std().expect("positive")) {
-                if let Err(err) = crm.run_reminder_rules().await {
-                    eprintln!("yiben: reminder rules: {err}");
-                }
-                // Days without contact grow with the calendar: automatic tags and scores once a day.
-                if let Err(err) = crm.refresh_values_daily().await {
-                    eprintln!("yiben: automatic tags and scores: {err}");
-                }
-                rules_ran = Some(std::time::Instant::now());
-            }
-            match crm.take_due_reminders().await {
-                Ok(due) if !due.is_empty() => announce(&app, &crm, due).await,
-                Ok(_) => {}
-                Err(err) => eprintln!("yiben: reminders: {err}"),
-            }
-            refresh_tray(&app, &crm).await;
-            let sleep = match crm.next_reminder_at().await {
-                Ok(Some(at)) => (at - crm.now()).to_std().unwrap_or(Duration::ZERO).min(LONGEST_SLEEP),
-                _ => LONGEST_SLEEP,
+            // While locked there is no ledger to touch; unlocking wakes the scheduler. The
+            // ledger is drawn afresh each round and let go before sleeping, so locking
+            // leaves no key behind here.
+            let open = app.state::<crate::session::Session>().current();
+            let sleep = match open {
+                Some(crm) => round(&app, &crm, &mut rules_ran).await,
+                None => LONGEST_SLEEP,
             };
             tokio::select! {
                 _ = tokio::time::sleep(sleep) => {}
@@ -81,6 +69,31 @@ pub fn spawn(app: AppHandle, crm: Crm, wake: Wake) {
             }
         }
     });
+}
+
+/// One round: the reminder rules when due, what came due, the tray's count; answers how long
+/// to sleep.
+async fn round(app: &AppHandle, crm: &Crm, rules_ran: &mut Option<std::time::Instant>) -> Duration {
+    if rules_ran.is_none_or(|at| at.elapsed() >= rules::EVERY.to_std().expect("positive")) {
+        if let Err(err) = crm.run_reminder_rules().await {
+            eprintln!("yiben: reminder rules: {err}");
+        }
+        // Days without contact grow with the calendar: automatic tags and scores once a day.
+        if let Err(err) = crm.refresh_values_daily().await {
+            eprintln!("yiben: automatic tags and scores: {err}");
+        }
+        *rules_ran = Some(std::time::Instant::now());
+    }
+    match crm.take_due_reminders().await {
+        Ok(due) if !due.is_empty() => announce(app, crm, due).await,
+        Ok(_) => {}
+        Err(err) => eprintln!("yiben: reminders: {err}"),
+    }
+    refresh_tray(app, crm).await;
+    match crm.next_reminder_at().await {
+        Ok(Some(at)) => (at - crm.now()).to_std().unwrap_or(Duration::ZERO).min(LONGEST_SLEEP),
+        _ => LONGEST_SLEEP,
+    }
 }
 
 /// The window's own pop-up goes first and always; the OS notifications follow on their own

@@ -6,21 +6,29 @@ use yiben::settings::Language;
 /// The tray menu's items, kept so their labels follow the UI language.
 pub struct TrayMenu {
     show: MenuItem<tauri::Wry>,
+    lock: MenuItem<tauri::Wry>,
     quit: MenuItem<tauri::Wry>,
     /// Open reminders due today or overdue, shown on the tray.
     due: std::sync::atomic::AtomicUsize,
 }
 
-fn labels(language: Language) -> (&'static str, &'static str) {
+fn labels(language: Language) -> (&'static str, &'static str, &'static str) {
     match language {
-        Language::ZhCn => ("显示", "退出"),
-        Language::En => ("Show", "Quit"),
+        Language::ZhCn => ("显示", "锁定", "退出"),
+        Language::En => ("Show", "Lock", "Quit"),
+    }
+}
+
+/// 锁定 is offered only while an encrypted ledger is open.
+pub fn set_lockable(app: &AppHandle, lockable: bool) {
+    if let Some(tray) = app.try_state::<TrayMenu>() {
+        let _ = tray.lock.set_enabled(lockable);
     }
 }
 
 impl TrayMenu {
     pub fn relabel(&self, language: Language) {
-        let (show, quit) = labels(language);
+        let (show, lock, quit) = labels(language);
         let due = self.due.load(std::sync::atomic::Ordering::Relaxed);
         let show = match (due, language) {
             (0, _) => show.to_owned(),
@@ -28,6 +36,7 @@ impl TrayMenu {
             (n, Language::En) => format!("{show} ({n} due)"),
         };
         let _ = self.show.set_text(show);
+        let _ = self.lock.set_text(lock);
         let _ = self.quit.set_text(quit);
     }
 
@@ -49,16 +58,24 @@ impl TrayMenu {
     }
 }
 
-pub fn build(app: &AppHandle, language: Language) -> tauri::Result<()> {
-    let (show_label, quit_label) = labels(language);
+pub fn build(app: &AppHandle, language: Language, lockable: bool) -> tauri::Result<()> {
+    let (show_label, lock_label, quit_label) = labels(language);
     let show = MenuItem::with_id(app, "show", show_label, true, None::<&str>)?;
+    let lock = MenuItem::with_id(app, "lock", lock_label, lockable, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", quit_label, true, None::<&str>)?;
-    let menu = Menu::with_items(app, &[&show, &quit])?;
+    let menu = Menu::with_items(app, &[&show, &lock, &quit])?;
     let mut tray = TrayIconBuilder::with_id("main")
         .tooltip("一本账 CRM")
         .menu(&menu)
         .on_menu_event(|app, event| match event.id.as_ref() {
             "show" => crate::show_main_window(app),
+            "lock" => {
+                let app = app.clone();
+                tauri::async_runtime::spawn(async move {
+                    let session = app.state::<crate::session::Session>();
+                    crate::lock_commands::lock_now(&app, &session).await;
+                });
+            }
             "quit" => app.exit(0),
             _ => {}
         });
@@ -66,6 +83,6 @@ pub fn build(app: &AppHandle, language: Language) -> tauri::Result<()> {
         tray = tray.icon(icon);
     }
     tray.build(app)?;
-    app.manage(TrayMenu { show, quit, due: Default::default() });
+    app.manage(TrayMenu { show, lock, quit, due: Default::default() });
     Ok(())
 }

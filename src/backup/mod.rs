@@ -233,11 +233,11 @@ fn sync_dir(path: &Path) {
 }
 
 /// Backs up the database file at `path` without opening it for writing: used before
-/// migrations, when the ledger must not be touched until its copy is safe.
-pub async fn write_from_file(path: &Path, dest: &Path) -> Result<u64> {
+/// migrations, when the ledger must not be touched until its copy is safe. An encrypted
+/// ledger (`key`) gives an encrypted backup with the same key.
+pub async fn write_from_file(path: &Path, dest: &Path, key: Option<&crate::encryption::Key>) -> Result<u64> {
     use sqlx::{ConnectOptions, Connection};
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(path)
+    let mut conn = crate::db::options(path, key)
         .read_only(true)
         .connect()
         .await?;

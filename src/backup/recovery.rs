@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::{list, restore, BackupInfo};
+use crate::encryption::{self, Key, Password, Probe};
 use crate::{Error, Result};
 
 /// SQLite's primary result codes for a damaged file: SQLITE_CORRUPT and SQLITE_NOTADB.
@@ -67,8 +68,28 @@ pub fn set_aside(db: &Path, now: DateTime<Utc>) -> Result<PathBuf> {
 /// The newest backup in `dir` that passes the restore's own checks (header, integrity,
 /// foreign keys, not from a newer version); damaged ones are passed over.
 pub async fn newest_good(dir: &Path) -> Result<Option<BackupInfo>> {
+    newest_good_with(dir, None).await
+}
+
+/// [`newest_good`] among the backups that are plain or that `password` opens; those made
+/// under another password are passed over too.
+pub async fn newest_good_with(dir: &Path, password: Option<&Password>) -> Result<Option<BackupInfo>> {
+    // Backups made under one password share its salt and key: each key is derived once.
+    let mut keys: Vec<Key> = Vec::new();
     for backup in list(dir)? {
-        if restore::verify(Path::new(&backup.path)).await.is_ok() {
+        let path = Path::new(&backup.path);
+        let known = match (encryption::probe(path), password) {
+            (Ok(Probe::Encrypted(salt)), Some(password)) => match keys.iter().find(|k| k.salt() == salt) {
+                Some(key) => Some(key.clone()),
+                None => {
+                    let key = Key::derive_blocking(password, salt).await?;
+                    keys.push(key.clone());
+                    Some(key)
+                }
+            },
+            _ => None,
+        };
+        if restore::verify_keyed(path, None, known.as_ref()).await.is_ok() {
             return Ok(Some(backup));
         }
     }

@@ -5,14 +5,13 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::sqlite::SqliteJournalMode;
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
 
 use super::check;
-use crate::db::MIGRATOR;
+use crate::db::{self, MIGRATOR};
+use crate::encryption::{self, Key, Password, Probe};
 use crate::{Error, Result};
-
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 fn display(path: &Path) -> String {
     path.file_name()
@@ -20,9 +19,8 @@ fn display(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-async fn open_read_only(path: &Path) -> Result<SqliteConnection> {
-    let options = SqliteConnectOptions::new()
-        .filename(path)
+async fn open_read_only(path: &Path, key: Option<&Key>) -> Result<SqliteConnection> {
+    let options = db::options(path, key)
         .read_only(true)
         .create_if_missing(false);
     Ok(options.connect().await?)
@@ -57,12 +55,12 @@ async fn applied_versions(conn: &mut SqliteConnection) -> Result<Option<HashSet<
 /// Whether opening the existing database at `path` would apply migrations. A missing or
 /// empty file is new, not pending. Answers `None` when the file cannot be read at all; the
 /// normal open then reports why.
-pub async fn pending_migrations(path: &Path) -> Option<bool> {
+pub async fn pending_migrations(path: &Path, key: Option<&Key>) -> Option<bool> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.len() > 0 => {}
         _ => return Some(false),
     }
-    let mut conn = open_read_only(path).await.ok()?;
+    let mut conn = open_read_only(path, key).await.ok()?;
     let applied = applied_versions(&mut conn).await.ok();
     let tables: Option<i64> = sqlx::query_scalar("SELECT count(*) FROM sqlite_master")
         .fetch_one(&mut conn)
@@ -78,19 +76,44 @@ pub async fn pending_migrations(path: &Path) -> Option<bool> {
 
 /// Refuses a file that is not a whole Yiben ledger this version can open.
 pub async fn verify(candidate: &Path) -> Result<()> {
-    let mut header = [0u8; 16];
-    let read = std::fs::File::open(candidate).and_then(|mut f| {
-        use std::io::Read;
-        f.read(&mut header)
-    })?;
-    if read < header.len() || &header != SQLITE_HEADER {
-        return Err(Error::NotADatabase(display(candidate)));
-    }
+    verify_with(candidate, None).await.map(|_| ())
+}
+
+/// [`verify`] for a file that may be encrypted: `password` opens it. An encrypted file is
+/// `PASSWORD_REQUIRED` without one and `WRONG_PASSWORD` with the wrong one. Answers the key
+/// the file opens with (`None`: a plain file).
+pub async fn verify_with(candidate: &Path, password: Option<&Password>) -> Result<Option<Key>> {
+    verify_keyed(candidate, password, None).await
+}
+
+/// [`verify_with`], where without a password a file made with `known` (a backup of the
+/// ledger taken under its current password: same key, same salt) opens with that key.
+pub(crate) async fn verify_keyed(candidate: &Path, password: Option<&Password>, known: Option<&Key>) -> Result<Option<Key>> {
+    // A missing file is an IO error, not an empty database.
+    std::fs::metadata(candidate)?;
+    let key = match encryption::probe(candidate)? {
+        Probe::Plain => None,
+        Probe::Encrypted(salt) => {
+            let key = match (password, known) {
+                (Some(password), _) => Key::derive_blocking(password, salt).await?,
+                (None, Some(known)) if known.salt() == salt => known.clone(),
+                (None, _) => return Err(Error::PasswordRequired),
+            };
+            encryption::check_key(candidate, &key, true).await?;
+            Some(key)
+        }
+        Probe::New | Probe::Unknown => return Err(Error::NotADatabase(display(candidate))),
+    };
+    verify_opened(candidate, key.as_ref()).await?;
+    Ok(key)
+}
+
+async fn verify_opened(candidate: &Path, key: Option<&Key>) -> Result<()> {
     let corrupt = |e: Error| match e {
         Error::Database(db) => Error::BackupCorrupt(db.to_string()),
         other => other,
     };
-    let mut conn = open_read_only(candidate).await.map_err(corrupt)?;
+    let mut conn = open_read_only(candidate, key).await.map_err(corrupt)?;
     let verdict = async {
         let integrity = check::integrity(&mut conn).await?;
         if integrity != ["ok"] {
@@ -123,24 +146,41 @@ pub async fn verify(candidate: &Path) -> Result<()> {
     verdict
 }
 
-/// A verified, migrated copy of `candidate` beside `db`, ready to be swapped in.
-pub async fn stage(candidate: &Path, db: &Path) -> Result<PathBuf> {
-    verify(candidate).await?;
+/// A verified, migrated copy of `candidate` beside `db`, ready to be swapped in. `password`
+/// opens an encrypted candidate (without one, a backup made under the ledger's current
+/// password opens with its key); the copy is encrypted like the ledger it replaces (with
+/// `ledger_key`, plain when `None`), so a restore never changes how the ledger is locked.
+pub async fn stage(
+    candidate: &Path,
+    password: Option<&Password>,
+    db: &Path,
+    ledger_key: Option<&Key>,
+) -> Result<PathBuf> {
+    let candidate_key = verify_keyed(candidate, password, ledger_key).await?;
     let staged = super::temp_beside(&db.with_file_name(format!("{}.restore", display(db))));
     let _ = std::fs::remove_file(&staged);
     let staged_work = async {
-        let mut source = open_read_only(candidate).await?;
-        // A copy through SQLite carries the candidate's own WAL content, if it has one.
+        let same_lock = candidate_key.as_ref() == ledger_key;
+        let copy = if same_lock { staged.clone() } else { staged.with_extension("copy") };
+        let mut source = open_read_only(candidate, candidate_key.as_ref()).await?;
+        // A copy through SQLite carries the candidate's own WAL content, if it has one,
+        // and an encrypted source's key and salt.
         let copied = sqlx::query("VACUUM INTO ?")
-            .bind(staged.to_string_lossy().into_owned())
+            .bind(copy.to_string_lossy().into_owned())
             .execute(&mut source)
             .await;
         let _ = source.close().await;
         copied?;
+        if !same_lock {
+            // Locked like the ledger: exported from the copy, since the candidate itself is
+            // only ever opened read-only.
+            let exported = encryption::rekey::export(&copy, candidate_key.as_ref(), &staged, ledger_key).await;
+            let _ = std::fs::remove_file(&copy);
+            exported?;
+        }
         // The normal migration path (the same migrator and connection rules as the app), in
         // rollback-journal mode so the staged file is complete on its own when closed.
-        let mut conn = SqliteConnectOptions::new()
-            .filename(&staged)
+        let mut conn = db::options(&staged, ledger_key)
             .journal_mode(SqliteJournalMode::Delete)
             .foreign_keys(true)
             .connect()
@@ -170,10 +210,10 @@ pub async fn stage(candidate: &Path, db: &Path) -> Result<PathBuf> {
 /// A connection of the ledger's own pool may still be finishing its close on its worker thread
 /// when the pool's `close` returns, so the question is asked again for a moment before the
 /// answer is `BUSY`.
-pub async fn ensure_alone(db: &Path) -> Result<()> {
+pub async fn ensure_alone(db: &Path, key: Option<&Key>) -> Result<()> {
     let deadline = std::time::Instant::now() + ALONE_WAIT;
     loop {
-        match switch_out_of_wal(db).await {
+        match switch_out_of_wal(db, key).await {
             Err(Error::Busy) if std::time::Instant::now() < deadline => {
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
@@ -184,9 +224,8 @@ pub async fn ensure_alone(db: &Path) -> Result<()> {
 
 const ALONE_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
 
-async fn switch_out_of_wal(db: &Path) -> Result<()> {
-    let mut conn = SqliteConnectOptions::new()
-        .filename(db)
+async fn switch_out_of_wal(path: &Path, key: Option<&Key>) -> Result<()> {
+    let mut conn = db::options(path, key)
         .busy_timeout(std::time::Duration::from_millis(200))
         .connect()
         .await?;

@@ -27,7 +27,8 @@ pub enum BackupCommand {
         json: bool,
     },
     /// Replace the ledger with a backup, after checking it (and upgrading an older one). The
-    /// current ledger is backed up first.
+    /// current ledger is backed up first. An encrypted backup opens with
+    /// YIBEN_BACKUP_PASSWORD (or the next line of stdin) or else the ledger's own password.
     Restore {
         file: PathBuf,
         #[arg(long)]
@@ -134,9 +135,20 @@ pub async fn backup(session: &Session, command: &BackupCommand) -> Result<(), Fa
             }
         }
         BackupCommand::Restore { file, .. } => {
+            // An encrypted backup opens with its own password when one is given, else with
+            // the ledger's (the usual case: the password has not changed since).
+            let password = match yiben::encryption::is_encrypted(file) {
+                Ok(true) => session
+                    .passwords
+                    .backup()
+                    .map(|own| own.or_else(|| session.password.clone())),
+                Ok(false) => Ok(None),
+                Err(e) => Err(e),
+            }
+            .map_err(|e| session.fail(e))?;
             let restored = session
                 .crm
-                .restore(file)
+                .restore_with_password(file, password.as_ref())
                 .await
                 .map_err(|e| session.fail(e))?;
             let pre = restored.backups().await.ok().and_then(|l| {

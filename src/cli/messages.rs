@@ -20,6 +20,16 @@ pub fn reason_text(code: &str, lang: Language) -> String {
 }
 
 pub fn describe(err: &Error, lang: Language) -> String {
+    match (err, zh(lang)) {
+        (Error::WrongPassword, true) => return "错误：密码不正确".into(),
+        (Error::PasswordRequired, true) => {
+            return "错误：账本已加密，请用环境变量 YIBEN_PASSWORD 或 --password-stdin 提供密码".into()
+        }
+        (Error::PasswordRequired, false) => {
+            return "error: the ledger is encrypted; give its password in YIBEN_PASSWORD or with --password-stdin".into()
+        }
+        _ => {}
+    }
     let fields = err.fields();
     if fields.is_empty() {
         return match yiben::texts::error_sentence(err.code(), lang) {

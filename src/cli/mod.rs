@@ -1,6 +1,7 @@
 mod backup;
 mod customers;
 mod deals;
+mod encryption;
 mod export;
 mod followups;
 mod import;
@@ -37,6 +38,10 @@ struct Cli {
     /// Pretend it is this moment (RFC 3339, or "YYYY-MM-DD HH:MM[:SS]" in local time).
     #[arg(long, global = true, value_name = "DATETIME", value_parser = parse_now)]
     now: Option<DateTime<Utc>>,
+    /// Read passwords from stdin, one per line: the encrypted ledger's, then a new one (see
+    /// `encryption`). Without it: YIBEN_PASSWORD, YIBEN_NEW_PASSWORD, YIBEN_BACKUP_PASSWORD.
+    #[arg(long, global = true)]
+    password_stdin: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -83,6 +88,9 @@ enum Command {
     Check(backup::CheckArgs),
     /// The audit log: imports, exports, merges, deletes, backups, restores, settings changes.
     Audit(backup::AuditArgs),
+    /// Encryption at rest: status, on, off, change the password.
+    #[command(subcommand)]
+    Encryption(encryption::EncryptionCommand),
     /// The benchmark suite and its data generator.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -208,6 +216,9 @@ pub struct Session {
     pub crm: Crm,
     pub lang: Language,
     pub json: bool,
+    /// The password the ledger was opened with, when it is encrypted.
+    pub password: Option<yiben::encryption::Password>,
+    pub passwords: encryption::Passwords,
 }
 
 impl Session {
@@ -220,18 +231,32 @@ impl Session {
     }
 }
 
-async fn open(cli: &Cli, json: bool) -> Result<Session, Failure> {
-    let path = paths::resolve_db_path(cli.db.clone()).ok_or_else(|| Failure {
+fn db_path(cli: &Cli) -> Result<PathBuf, Failure> {
+    paths::resolve_db_path(cli.db.clone()).ok_or_else(|| Failure {
         text: "cannot find the app-data directory; pass --db PATH".into(),
         exit: exit::ERROR,
-    })?;
-    let opened = match cli.now {
-        Some(now) => Crm::open_with(&path, Arc::new(FixedClock::new(now)), Arc::new(RandomIds::default())).await,
-        None => Crm::open(&path).await,
+    })
+}
+
+async fn open(cli: &Cli, json: bool) -> Result<Session, Failure> {
+    let path = db_path(cli)?;
+    let passwords = encryption::Passwords { stdin: cli.password_stdin };
+    // A password is asked for only when the ledger is encrypted, so the order of the lines
+    // on stdin does not depend on anything else.
+    let password = match yiben::encryption::is_encrypted(&path) {
+        Ok(true) => passwords.current(),
+        Ok(false) => Ok(None),
+        Err(e) => Err(e),
+    }
+    .map_err(|err| fail(err, json, Language::default()))?;
+    let clock: Arc<dyn yiben::Clock> = match cli.now {
+        Some(now) => Arc::new(FixedClock::new(now)),
+        None => Arc::new(yiben::SystemClock),
     };
+    let opened = Crm::open_with_password(&path, password.as_ref(), clock, Arc::new(RandomIds::default())).await;
     let crm = opened.map_err(|err| fail(err, json, Language::default()))?;
     let lang = crm.language().await.unwrap_or_default();
-    Ok(Session { crm, lang, json })
+    Ok(Session { crm, lang, json, password, passwords })
 }
 
 /// Opens the ledger, runs one command on it, and closes it whatever the outcome.
@@ -290,6 +315,8 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Backup(c) => with_session!(cli, c.json(), |s| backup::backup(&s, c)),
         Command::Check(a) => with_session!(cli, a.json(), |s| backup::check(&s)),
         Command::Audit(a) => with_session!(cli, a.json(), |s| backup::audit(&s, a)),
+        Command::Encryption(encryption::EncryptionCommand::Status { json }) => encryption::status(&db_path(cli)?, *json),
+        Command::Encryption(c) => with_session!(cli, c.json(), |s| encryption::run(&s, c, &s.passwords)),
         Command::Bench(BenchCommand::Run { customers, runs, out }) => emit(yiben::bench::run(*customers, *runs).await, out),
         Command::Bench(BenchCommand::Import { rows, out }) => {
             emit(in_scratch("import", |dir| async move { yiben::bench::import::run(&dir, *rows).await }).await, out)

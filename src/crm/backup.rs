@@ -16,18 +16,19 @@ use crate::audit::{self, AuditAction};
 use crate::backup::check::{self, CheckReport};
 use crate::backup::recovery::{self, Recovery};
 use crate::backup::{self, restore, rotation, BackupInfo, BackupKind};
+use crate::encryption::{Key, Password};
 use crate::ledger_file::LedgerFile;
 use crate::{db, Clock, Error, IdGen, Result, Zone};
 
 /// Opens and migrates the ledger at `path`; when migrations are pending on an existing file,
 /// a `pre-migration` backup is taken first, and logged once the log exists.
-pub(super) async fn open_pool(path: &Path, now: DateTime<Utc>) -> Result<(SqlitePool, Arc<LedgerFile>)> {
+pub(super) async fn open_pool(path: &Path, now: DateTime<Utc>, key: Option<&Key>) -> Result<(SqlitePool, Arc<LedgerFile>)> {
     let now = to_file_precision(now);
     let mut taken = None;
-    if restore::pending_migrations(path).await == Some(true) {
+    if restore::pending_migrations(path, key).await == Some(true) {
         let dir = backup::dir_for(path);
         let dest = backup::new_path(&dir, now, BackupKind::PreMigration);
-        let size = backup::write_from_file(path, &dest).await?;
+        let size = backup::write_from_file(path, &dest, key).await?;
         taken = Some(BackupInfo {
             kind: BackupKind::PreMigration,
             at: now,
@@ -35,7 +36,7 @@ pub(super) async fn open_pool(path: &Path, now: DateTime<Utc>) -> Result<(Sqlite
             path: dest.to_string_lossy().into_owned(),
         });
     }
-    let (pool, file) = db::open_ledger(path).await?;
+    let (pool, file) = db::open_ledger(path, key).await?;
     if let Some(info) = taken {
         let mut conn = pool.acquire().await?;
         log_backup(&mut conn, &info, now).await?;
@@ -91,14 +92,28 @@ impl Crm {
         clock: std::sync::Arc<dyn Clock>,
         ids: std::sync::Arc<dyn IdGen>,
     ) -> Result<(Crm, Option<Recovery>)> {
+        Self::open_recovering_with_password(path, None, clock, ids).await
+    }
+
+    /// [`Crm::open_recovering`] for a ledger that may be encrypted (see
+    /// [`Crm::open_with_password`]). `WRONG_PASSWORD` and `PASSWORD_REQUIRED` are answered
+    /// as they are: a locked ledger is never taken for a damaged one. When an encrypted
+    /// ledger is damaged, the backups offered are those `password` opens, and the new
+    /// ledger is encrypted with it.
+    pub async fn open_recovering_with_password(
+        path: impl AsRef<Path>,
+        password: Option<&Password>,
+        clock: std::sync::Arc<dyn Clock>,
+        ids: std::sync::Arc<dyn IdGen>,
+    ) -> Result<(Crm, Option<Recovery>)> {
         let path = path.as_ref();
-        match Crm::open_with(path, clock.clone(), ids.clone()).await {
+        match Crm::open_with_password(path, password, clock.clone(), ids.clone()).await {
             Ok(crm) => Ok((crm, None)),
             Err(e) if recovery::is_corrupt(&e) => {
                 let aside = recovery::set_aside(path, clock.now())?;
                 // Looked for before the new ledger exists: nothing of it can be mistaken for a backup.
-                let newest_good = recovery::newest_good(&backup::dir_for(path)).await?;
-                let crm = Crm::open_with(path, clock, ids).await?;
+                let newest_good = recovery::newest_good_with(&backup::dir_for(path), password).await?;
+                let crm = Crm::open_with_password(path, password, clock, ids).await?;
                 let found = Recovery {
                     corrupt_file: aside.to_string_lossy().into_owned(),
                     newest_good,
@@ -201,11 +216,19 @@ impl Crm {
     /// replaced and `BUSY` is answered, but this `Crm` is closed by then: open the ledger
     /// again with `Crm::open`, as after a failed final reopen.
     pub async fn restore(&self, file: &Path) -> Result<Crm> {
+        self.restore_with_password(file, None).await
+    }
+
+    /// [`Crm::restore`] from a file that may be encrypted: `password` opens it
+    /// (`PASSWORD_REQUIRED`, `WRONG_PASSWORD` otherwise, the ledger untouched); a backup
+    /// made under this ledger's current password needs none. The restored
+    /// ledger keeps this ledger's encryption and password, whatever the backup had.
+    pub async fn restore_with_password(&self, file: &Path, password: Option<&Password>) -> Result<Crm> {
         let now = self.now();
         if same_file(file, &self.path) {
             return Err(Error::invalid("file", "same_as_ledger"));
         }
-        let staged = restore::stage(file, &self.path).await?;
+        let staged = restore::stage(file, password, &self.path, self.key.as_ref()).await?;
         let before = match self.backup_into_folder(BackupKind::PreRestore, now).await {
             Ok(info) => info,
             Err(e) => {
@@ -214,7 +237,7 @@ impl Crm {
             }
         };
         self.pool.close().await;
-        let swapped = match restore::ensure_alone(&self.path).await {
+        let swapped = match restore::ensure_alone(&self.path, self.key.as_ref()).await {
             Ok(()) => restore::swap(&staged, &self.path),
             Err(e) => Err(e),
         };
@@ -222,7 +245,7 @@ impl Crm {
             let _ = std::fs::remove_file(&staged);
             return Err(e);
         }
-        let crm = Crm::open_with(&self.path, self.clock.clone(), self.ids.clone())
+        let crm = Crm::open_keyed(&self.path, self.key.clone(), self.clock.clone(), self.ids.clone())
             .await?
             .with_zone(self.zone);
         let details = json!({ "file": file.to_string_lossy(), "preRestoreBackup": before.path });

@@ -2,6 +2,7 @@ mod audit;
 mod backup;
 mod customers;
 mod deals;
+mod encryption;
 mod export;
 mod followups;
 mod import;
@@ -23,6 +24,7 @@ pub use reminders::{NewCustomer, Workbench};
 pub use reports::ReportKind;
 pub use tags::{FilterSummary, TagTarget};
 
+use crate::encryption::{Key, Password};
 use crate::ledger_file::LedgerFile;
 use crate::settings::{self, Language};
 use crate::{Clock, IdGen, RandomIds, Result, SystemClock, Zone};
@@ -41,6 +43,9 @@ pub struct Crm {
     ids: Arc<dyn IdGen>,
     /// The user's time zone: customer numbers carry the local year.
     zone: Zone,
+    /// The key of an encrypted ledger, for the connections opened beside the pool (backups
+    /// before a migration, restore, re-encryption).
+    key: Option<Key>,
 }
 
 impl Crm {
@@ -50,10 +55,35 @@ impl Crm {
     }
 
     pub async fn open_with(path: impl AsRef<Path>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>) -> Result<Crm> {
-        let path = path.as_ref().to_path_buf();
-        let (pool, file) = backup::open_pool(&path, clock.now()).await?;
+        Self::open_with_password(path, None, clock, ids).await
+    }
+
+    /// Opens a ledger that may be encrypted. An encrypted ledger needs `password`
+    /// (`PASSWORD_REQUIRED` without one, `WRONG_PASSWORD` when it does not open it, and in
+    /// neither case is the file touched). A new ledger opened with a password is created
+    /// encrypted; a plain one opens plain whatever the password.
+    pub async fn open_with_password(
+        path: impl AsRef<Path>,
+        password: Option<&Password>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGen>,
+    ) -> Result<Crm> {
+        let path = path.as_ref();
+        let key = crate::encryption::key_for_open(path, password).await?;
+        Self::open_keyed(path, key, clock, ids).await
+    }
+
+    /// Opens the ledger with the key already derived (the file's own, or a new one).
+    async fn open_keyed(path: &Path, key: Option<Key>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>) -> Result<Crm> {
+        if let Some(key) = &key {
+            if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+                crate::encryption::check_key(path, key, false).await?;
+            }
+        }
+        let path = path.to_path_buf();
+        let (pool, file) = backup::open_pool(&path, clock.now(), key.as_ref()).await?;
         let zone = Zone::machine();
-        let crm = Crm { pool, path, file, clock, ids, zone };
+        let crm = Crm { pool, path, file, clock, ids, zone, key };
         crm.refresh_stale().await?;
         Ok(crm)
     }

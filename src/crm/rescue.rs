@@ -61,7 +61,7 @@ impl Crm {
         // The old connections are on the unlinked (or moved) file: closing them cannot touch
         // the new one, since SQLite does not checkpoint or delete a WAL whose database moved.
         self.pool.close().await;
-        let crm = Crm::open_with(&self.path, self.clock.clone(), self.ids.clone()).await?.with_zone(self.zone);
+        let crm = Crm::open_keyed(&self.path, self.key.clone(), self.clock.clone(), self.ids.clone()).await?.with_zone(self.zone);
         let details = json!({
             "rescue": true,
             "file": self.path.to_string_lossy(),

@@ -317,7 +317,7 @@ test('deals at risk on the 工作台: why, a follow-up about the deal, the custo
       )
       assert.deepEqual(order, [
         'industries-card', 'custom-fields-card', 'tags-card', 'followup-methods-card', 'reminder-rules-card', 'deal-stages-card', 'lost-reasons-card',
-        'privacy-card', 'backup-card', 'audit-card',
+        'privacy-card', 'encryption-card', 'backup-card', 'audit-card',
       ])
       await screenshot(app, 'zh-settings')
       await reveal(app, 'followup-methods-card')

@@ -33,7 +33,7 @@ type Translate = (key: string, named?: Record<string, unknown>) => string
 
 /** The sentence for an error, chosen by its code; the core's message only fills a gap. */
 export function errorText(t: Translate, err: AppError): string {
-  return t(`errors.code.${err.code}`, { message: err.message })
+  return t(`errors.code.${err.code}`, { ...err.fields, message: err.message })
 }
 
 /** Field code → the translated inline message, e.g. phone_invalid → 请输入有效的…电话. */

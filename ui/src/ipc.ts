@@ -365,3 +365,27 @@ export const ledgerApi = {
   /** Recreates the data folder, writes the ledger back there, and restarts the app. */
   rescueInPlace: () => call<null>('ledger_rescue_in_place'),
 }
+
+import type { EncryptionStatus } from './bindings/EncryptionStatus'
+import type { LockSettings } from './bindings/LockSettings'
+import type { LockState } from './bindings/LockState'
+
+export type { EncryptionStatus, LockSettings, LockState }
+
+/** Sent by the shell when the ledger locks by other means than the window's request (the tray). */
+export const LOCKED_EVENT = 'ledger-locked'
+
+export const lockApi = {
+  /** Whether the ledger waits for its password; asked before anything else, answered while locked. */
+  state: () => call<LockState>('lock_state'),
+  /** The idle minutes and the lock screen's language (kept outside the ledger; works while locked). */
+  setSettings: (settings: LockSettings) => call<null>('lock_settings_set', { settings }),
+  /** WRONG_PASSWORD, or TOO_MANY_TRIES with fields.waitSecs. */
+  unlock: (password: string) => call<null>('ledger_unlock', { password }),
+  lock: () => call<null>('ledger_lock'),
+  onLocked: (handler: () => void): Promise<UnlistenFn> => listen(LOCKED_EVENT, handler),
+  encryptionStatus: () => call<EncryptionStatus>('encryption_status'),
+  encrypt: (password: string) => call<null>('encryption_on', { password }),
+  changePassword: (current: string, next: string) => call<null>('encryption_change', { current, new: next }),
+  decrypt: (current: string) => call<null>('encryption_off', { current }),
+}

@@ -5,6 +5,7 @@ import { makeI18n } from './i18n'
 import { makeRouter } from './router'
 import { useSettingsStore } from './stores/settings'
 import { useStartupStore } from './stores/startup'
+import { useLockStore } from './stores/lock'
 import './style.css'
 
 async function start() {
@@ -12,10 +13,18 @@ async function start() {
   const pinia = createPinia()
   app.use(pinia)
   const settings = useSettingsStore()
-  // The language is read before the first paint so the UI never flashes the wrong one.
-  await settings.load().catch(() => undefined)
-  // A damaged ledger found at start-up shows the recovery screen instead of the pages.
-  await useStartupStore().load().catch(() => undefined)
+  const lock = useLockStore()
+  // An encrypted ledger waits for its password: only the lock screen shows, and nothing is
+  // asked of the ledger until it is unlocked (the window then reloads).
+  await lock.load().catch(() => undefined)
+  if (lock.locked) {
+    settings.language = lock.settings.language
+  } else {
+    // The language is read before the first paint so the UI never flashes the wrong one.
+    await settings.load().catch(() => undefined)
+    // A damaged ledger found at start-up shows the recovery screen instead of the pages.
+    await useStartupStore().load().catch(() => undefined)
+  }
   app.use(makeI18n(settings.language))
   app.use(makeRouter())
   app.mount('#app')

@@ -43,7 +43,10 @@ describe('locales', () => {
   })
 
   it('every error code of the core has a sentence', () => {
-    const codes = ['VALIDATION', 'NOT_FOUND', 'CONFLICT', 'BUSY', 'DATABASE', 'MIGRATION', 'IO', 'IMPORT', 'CANCELLED', 'IPC']
+    const codes = [
+      'VALIDATION', 'NOT_FOUND', 'CONFLICT', 'BUSY', 'DATABASE', 'MIGRATION', 'IO', 'IMPORT', 'CANCELLED', 'IPC',
+      'WRONG_PASSWORD', 'PASSWORD_REQUIRED', 'TOO_MANY_TRIES',
+    ]
     for (const code of codes) {
       expect(zhCN.errors.code).toHaveProperty(code)
       expect(en.errors.code).toHaveProperty(code)

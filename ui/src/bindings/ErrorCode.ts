@@ -3,4 +3,4 @@
 /**
  * The stable machine codes. Renaming one is a breaking change for the UI and CLI users.
  */
-export type ErrorCode = "VALIDATION" | "NOT_FOUND" | "CONFLICT" | "BUSY" | "DISK_FULL" | "READ_ONLY" | "DATA_FOLDER_GONE" | "DATABASE" | "MIGRATION" | "IO" | "IMPORT" | "CANCELLED" | "NOT_A_DATABASE" | "BACKUP_CORRUPT" | "BACKUP_TOO_NEW";
+export type ErrorCode = "VALIDATION" | "NOT_FOUND" | "CONFLICT" | "BUSY" | "DISK_FULL" | "READ_ONLY" | "DATA_FOLDER_GONE" | "DATABASE" | "MIGRATION" | "IO" | "IMPORT" | "CANCELLED" | "NOT_A_DATABASE" | "BACKUP_CORRUPT" | "BACKUP_TOO_NEW" | "WRONG_PASSWORD" | "PASSWORD_REQUIRED" | "TOO_MANY_TRIES";
