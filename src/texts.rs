@@ -163,7 +163,7 @@ pub fn reason(code: &str, lang: Language) -> String {
 pub fn error_sentence(code: crate::ErrorCode, lang: Language) -> Option<&'static str> {
     use crate::ErrorCode as C;
     let (zh_text, en_text) = match code {
-        C::Busy => ("账本正被其他程序占用，请稍后重试；本次更改没有写入", "the ledger is in use by another program; try again shortly. The change was not written"),
+        C::Busy => ("账本正被其他程序占用，请稍后重试", "the ledger is in use by another program; try again shortly"),
         C::DiskFull => ("磁盘空间已满：请清理磁盘后重试；本次更改没有写入", "the disk is full: free some space and try again. The change was not written"),
         C::ReadOnly => (
             "无法写入：数据文件或所在的文件夹是只读的；请检查权限或换到可写的位置；本次更改没有保存",

@@ -345,6 +345,28 @@ async fn a_ledger_locked_by_another_program_answers_busy_after_the_wait_and_writ
 }
 
 #[tokio::test]
+async fn a_ledger_another_program_is_writing_opens_at_once_and_reads() {
+    let (_dir, path, crm) = ledger_in_folder().await;
+    let before = seed(&crm).await;
+    crm.close().await;
+    let mut other = SqliteConnectOptions::new().filename(&path).connect().await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE").execute(&mut other).await.unwrap();
+    sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES ('other.program', '1', 0)")
+        .execute(&mut other)
+        .await
+        .unwrap();
+
+    let started = Instant::now();
+    let crm = open(&path).await;
+    assert!(started.elapsed() < Duration::from_secs(2), "no wait for the lock: {:?}", started.elapsed());
+    assert_eq!(snapshot(&crm).await, before);
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    other.close().await.unwrap();
+    crm.set_language(yiben::settings::Language::En).await.expect("and writes once it is let go");
+    assert_whole(&crm).await;
+}
+
+#[tokio::test]
 async fn saves_racing_each_other_in_one_app_all_land() {
     // The desktop saves from the window while the reminder rules write in the background; each
     // save reads before it writes, and none may be refused because another is mid-write.

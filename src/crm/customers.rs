@@ -300,6 +300,11 @@ impl Crm {
 
     /// Derived rows (search, duplicate keys) written by an older version are rebuilt once.
     pub(super) async fn refresh_stale(&self) -> Result<()> {
+        // Nearly every open finds none; the write lock is taken only when there is work, so a
+        // ledger another program is writing (a long import from the CLI) still opens.
+        if customers::stale_ids(&mut *self.pool.acquire().await?).await?.is_empty() {
+            return Ok(());
+        }
         let mut tx = self.write().await?;
         for id in customers::stale_ids(&mut tx).await? {
             customers::refresh_derived(&mut tx, id).await?;
