@@ -53,6 +53,9 @@ pub enum Error {
     BackupCorrupt(String),
     #[error("the backup was made by a newer version of Yiben; update the app first")]
     BackupTooNew,
+    /// The ledger holds a migration this version does not know: a newer Yiben has used it.
+    #[error("the ledger has been used by a newer version of Yiben ({0}); install that version to open it")]
+    LedgerTooNew(String),
     /// The ledger (or a backup) is encrypted and the password given does not open it.
     #[error("wrong password")]
     WrongPassword,
@@ -89,6 +92,7 @@ pub enum ErrorCode {
     NotADatabase,
     BackupCorrupt,
     BackupTooNew,
+    LedgerTooNew,
     WrongPassword,
     PasswordRequired,
     TooManyTries,
@@ -127,6 +131,7 @@ impl Error {
             Error::NotADatabase(_) => ErrorCode::NotADatabase,
             Error::BackupCorrupt(_) => ErrorCode::BackupCorrupt,
             Error::BackupTooNew => ErrorCode::BackupTooNew,
+            Error::LedgerTooNew(_) => ErrorCode::LedgerTooNew,
             Error::WrongPassword => ErrorCode::WrongPassword,
             Error::PasswordRequired => ErrorCode::PasswordRequired,
             Error::TooManyTries { .. } => ErrorCode::TooManyTries,
@@ -224,6 +229,7 @@ impl From<sqlx::migrate::MigrateError> for Error {
         // stays a migration error (start-up recovery looks for it there).
         match err {
             sqlx::migrate::MigrateError::Execute(inner) if sqlx_fault(&inner).is_some() => Error::from(inner),
+            sqlx::migrate::MigrateError::VersionMissing(version) => Error::LedgerTooNew(format!("migration {version}")),
             other => Error::Migration(other),
         }
     }

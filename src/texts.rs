@@ -175,6 +175,10 @@ pub fn error_sentence(code: crate::ErrorCode, lang: Language) -> Option<&'static
         ),
         C::NotADatabase => ("该文件不是一本账的数据库，未做任何更改", "the file is not a Yiben database; nothing was changed"),
         C::BackupCorrupt => ("备份文件已损坏，无法恢复；当前数据未做任何更改", "the backup is damaged and cannot be restored; your data was not changed"),
+        C::LedgerTooNew => (
+            "这个账本已被更新版本的一本账使用过，请安装该版本后再打开；账本没有改动",
+            "the ledger has been used by a newer version of Yiben; install that version to open it. The ledger was not changed",
+        ),
         C::BackupTooNew => ("该备份由更新版本的一本账创建，请先升级再恢复", "the backup was made by a newer version of Yiben; update before restoring it"),
         C::Migration => ("无法升级数据库", "cannot upgrade the database"),
         C::Cancelled => ("已取消，未做任何更改", "cancelled; nothing was changed"),

@@ -526,3 +526,29 @@ async fn a_file_that_took_the_ledgers_place_is_never_written_and_is_kept_aside_b
     assert_eq!(displaced.len(), 1, "{displaced:?}");
     assert_eq!(rows_on_disk(&displaced[0]).await, 1, "the other ledger is kept whole beside");
 }
+
+#[tokio::test]
+async fn a_ledger_a_newer_version_has_used_is_refused_by_its_own_code_and_left_as_it_was() {
+    let (_dir, path, crm) = ledger_in_folder().await;
+    let before = seed(&crm).await;
+    crm.close().await;
+    let mut other = SqliteConnectOptions::new().filename(&path).connect().await.unwrap();
+    sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'newer', 1, x'00', 0)")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    other.close().await.unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+
+    let err = Crm::open_with(&path, Arc::new(FixedClock::new(t0())), Arc::new(SequentialIds::default())).await.err().expect("refused");
+    assert_eq!(err.code(), ErrorCode::LedgerTooNew, "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "not a byte changed");
+    let err = Crm::open_recovering(&path, Arc::new(FixedClock::new(t0())), Arc::new(SequentialIds::default())).await.err().expect("not taken for damage");
+    assert_eq!(err.code(), ErrorCode::LedgerTooNew);
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "nor set aside");
+
+    let mut other = SqliteConnectOptions::new().filename(&path).connect().await.unwrap();
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 9999").execute(&mut other).await.unwrap();
+    other.close().await.unwrap();
+    assert_eq!(snapshot(&open(&path).await).await, before);
+}

@@ -45,7 +45,7 @@ describe('locales', () => {
   it('every error code of the core has a sentence', () => {
     const codes = [
       'VALIDATION', 'NOT_FOUND', 'CONFLICT', 'BUSY', 'DATABASE', 'MIGRATION', 'IO', 'IMPORT', 'CANCELLED', 'IPC',
-      'WRONG_PASSWORD', 'PASSWORD_REQUIRED', 'TOO_MANY_TRIES',
+      'WRONG_PASSWORD', 'PASSWORD_REQUIRED', 'TOO_MANY_TRIES', 'LEDGER_TOO_NEW',
     ]
     for (const code of codes) {
       expect(zhCN.errors.code).toHaveProperty(code)
