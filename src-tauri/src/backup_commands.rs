@@ -46,6 +46,12 @@ impl Startup {
         *self.1.lock().expect("not poisoned") = found.then_some(password);
     }
 
+    /// What a later open of a plain ledger found (see `ledger_open_again`).
+    pub fn found(&self, recovery: Option<Recovery>) {
+        *self.0.lock().expect("not poisoned") = recovery;
+        *self.1.lock().expect("not poisoned") = None;
+    }
+
     fn password(&self) -> Option<Password> {
         self.1.lock().expect("not poisoned").clone()
     }

@@ -52,16 +52,22 @@ pub fn run() {
                 // A damaged ledger is set aside and an empty one opened, so the window can offer
                 // the newest good backup instead of the app failing to start.
                 let opened = yiben::Crm::open_recovering(&path, Arc::new(yiben::SystemClock), Arc::new(yiben::RandomIds::default()));
-                let (crm, recovery) = tauri::async_runtime::block_on(opened).map_err(|err| {
-                    eprintln!("yiben: cannot open the ledger at {}: {err}", path.display());
-                    err
-                })?;
-                if let Some(found) = &recovery {
-                    eprintln!("yiben: the ledger was damaged and is kept at {}", found.corrupt_file);
+                match tauri::async_runtime::block_on(opened) {
+                    Ok((crm, recovery)) => {
+                        if let Some(found) = &recovery {
+                            eprintln!("yiben: the ledger was damaged and is kept at {}", found.corrupt_file);
+                        }
+                        let language = tauri::async_runtime::block_on(crm.language()).unwrap_or_default();
+                        session.put(crm);
+                        (recovery, language)
+                    }
+                    // The window says why and offers to try again (see `ledger_open_again`).
+                    Err(err) => {
+                        eprintln!("yiben: cannot open the ledger at {}: {err}", path.display());
+                        session.set_open_error(&err);
+                        (None, yiben::encryption::lock::load(session.lock_file()).language)
+                    }
                 }
-                let language = tauri::async_runtime::block_on(crm.language()).unwrap_or_default();
-                session.put(crm);
-                (recovery, language)
             };
             let startup = backup_commands::Startup::new(recovery);
             app.manage(startup.clone());
@@ -196,6 +202,8 @@ pub fn run() {
             lock_commands::lock_settings_set,
             lock_commands::ledger_unlock,
             lock_commands::ledger_lock,
+            lock_commands::ledger_open_again,
+            lock_commands::app_quit,
             lock_commands::encryption_status,
             lock_commands::encryption_on,
             lock_commands::encryption_change,

@@ -30,10 +30,12 @@ pub fn lock_state(session: State<'_, Session>) -> LockState {
         Some(crm) => crm.is_encrypted(),
         None => true,
     };
+    let open_error = session.open_error();
     LockState {
         locked: session.locked(),
-        encrypted,
+        encrypted: encrypted && open_error.is_none(),
         settings,
+        open_error,
     }
 }
 
@@ -110,6 +112,33 @@ pub async fn ledger_unlock(
     session.unlocked.notify_waiters();
     wake.now();
     Ok(())
+}
+
+/// Opens again a ledger that could not be opened at start-up, once the user has dealt with the
+/// cause (another program let it go, the folder was made writable). Nothing when it is open.
+#[tauri::command]
+pub async fn ledger_open_again(
+    session: State<'_, Session>,
+    startup: State<'_, Startup>,
+    wake: State<'_, Wake>,
+) -> Result<()> {
+    if session.open_error().is_none() {
+        return Ok(());
+    }
+    let path = session.path().to_path_buf();
+    let opened = off_the_async_threads(move || async move { Crm::open_recovering(&path, clock(), ids()).await }).await?;
+    let (crm, recovery) = opened.inspect_err(|err| session.set_open_error(err))?;
+    startup.found(recovery);
+    session.put(crm);
+    session.unlocked.notify_waiters();
+    wake.now();
+    Ok(())
+}
+
+/// Ends the app from a window that has nothing else to offer (the ledger could not be opened).
+#[tauri::command]
+pub fn app_quit(app: AppHandle) {
+    app.exit(0);
 }
 
 /// Closes the ledger and forgets its key; the window shows the lock screen. Nothing happens

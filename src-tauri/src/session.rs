@@ -12,13 +12,15 @@ use std::sync::RwLock;
 use tauri::ipc::{CommandArg, CommandItem, InvokeError};
 use tauri::{Manager, Runtime};
 use yiben::encryption::backoff::Backoff;
-use yiben::{Crm, Error};
+use yiben::{Crm, Error, ErrorBody};
 
 pub struct Session {
     path: PathBuf,
     /// The lock settings' file, in the app's data folder (see `yiben::encryption::lock`).
     lock_file: PathBuf,
     crm: RwLock<Option<Crm>>,
+    /// Why the ledger could not be opened at start-up; none once it is open.
+    open_error: RwLock<Option<ErrorBody>>,
     /// Held across a whole unlock, so tries are taken one at a time.
     pub backoff: tokio::sync::Mutex<Backoff>,
     /// Told when a ledger is unlocked, so work that waits for one need not wait long.
@@ -31,6 +33,7 @@ impl Session {
             path,
             lock_file,
             crm: RwLock::new(None),
+            open_error: RwLock::new(None),
             backoff: Default::default(),
             unlocked: Default::default(),
         }
@@ -51,6 +54,15 @@ impl Session {
 
     pub fn put(&self, crm: Crm) {
         *self.crm.write().expect("not poisoned") = Some(crm);
+        *self.open_error.write().expect("not poisoned") = None;
+    }
+
+    pub fn open_error(&self) -> Option<ErrorBody> {
+        self.open_error.read().expect("not poisoned").clone()
+    }
+
+    pub fn set_open_error(&self, err: &Error) {
+        *self.open_error.write().expect("not poisoned") = Some(err.body());
     }
 
     pub fn take(&self) -> Option<Crm> {
@@ -59,7 +71,7 @@ impl Session {
 
     /// Locked: the ledger on disk is encrypted and none is open.
     pub fn locked(&self) -> bool {
-        self.crm.read().expect("not poisoned").is_none()
+        self.crm.read().expect("not poisoned").is_none() && self.open_error.read().expect("not poisoned").is_none()
     }
 }
 

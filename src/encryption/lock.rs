@@ -73,8 +73,9 @@ pub fn save(file: &Path, settings: &LockSettings) -> Result<()> {
     Ok(())
 }
 
-/// What the window asks first, before any page: whether the ledger waits for its password.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+/// What the window asks first, before any page: whether the ledger waits for its password, or
+/// could not be opened at all.
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct LockState {
@@ -83,4 +84,8 @@ pub struct LockState {
     /// The ledger is encrypted (locked or not): 锁定 and the idle lock apply.
     pub encrypted: bool,
     pub settings: LockSettings,
+    /// Why the ledger could not be opened at start-up (its folder cannot be written, another
+    /// program holds it …): the window says so and offers to try again, instead of the app
+    /// not starting at all.
+    pub open_error: Option<crate::ErrorBody>,
 }

@@ -383,6 +383,9 @@ export const lockApi = {
   /** WRONG_PASSWORD, or TOO_MANY_TRIES with fields.waitSecs. */
   unlock: (password: string) => call<null>('ledger_unlock', { password }),
   lock: () => call<null>('ledger_lock'),
+  /** A ledger that could not be opened at start-up, tried again; its error again if it still fails. */
+  openAgain: () => call<null>('ledger_open_again'),
+  quit: () => call<null>('app_quit'),
   onLocked: (handler: () => void): Promise<UnlistenFn> => listen(LOCKED_EVENT, handler),
   encryptionStatus: () => call<EncryptionStatus>('encryption_status'),
   encrypt: (password: string) => call<null>('encryption_on', { password }),

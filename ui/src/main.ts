@@ -15,9 +15,10 @@ async function start() {
   const settings = useSettingsStore()
   const lock = useLockStore()
   // An encrypted ledger waits for its password: only the lock screen shows, and nothing is
-  // asked of the ledger until it is unlocked (the window then reloads).
+  // asked of the ledger until it is unlocked (the window then reloads). A ledger that could not
+  // be opened shows why, and likewise nothing else.
   await lock.load().catch(() => undefined)
-  if (lock.locked) {
+  if (lock.locked || lock.openError) {
     settings.language = lock.settings.language
   } else {
     // The language is read before the first paint so the UI never flashes the wrong one.

@@ -14,7 +14,7 @@ const statusOff: EncryptionStatus = { path: '/data/yiben.db', encrypted: false, 
 const statusOn: EncryptionStatus = {
   path: '/data/yiben.db', encrypted: true, kdf: 'argon2id-v19 m=65536 t=3 p=4', cipher: 'sqlcipher-4 aes-256-cbc hmac-sha512', plainBackups: 0,
 }
-const lockedState = { locked: true, encrypted: true, settings: { idleMinutes: 15, language: 'zh-CN' } }
+const lockedState = { locked: true, encrypted: true, settings: { idleMinutes: 15, language: 'zh-CN' }, openError: null }
 
 let reloads: ReturnType<typeof vi.fn>
 beforeEach(() => {

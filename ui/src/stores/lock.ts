@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { lockApi, type Language, type LockSettings } from '../ipc'
+import { lockApi, type ErrorBody, type Language, type LockSettings } from '../ipc'
 import { idleExpired } from '../lock-text'
 
 /** How often the idle time is looked at; the lock comes at most this late. */
@@ -17,13 +17,23 @@ export const useLockStore = defineStore('lock', () => {
   const locked = ref(false)
   const encrypted = ref(false)
   const settings = ref<LockSettings>({ idleMinutes: 15, language: 'zh-CN' })
+  /** Why the ledger could not be opened at start-up; the window then offers only to try again. */
+  const openError = ref<ErrorBody | null>(null)
 
   async function load() {
     const state = await lockApi.state()
     locked.value = state.locked
     encrypted.value = state.encrypted
     settings.value = state.settings
+    openError.value = state.openError
   }
+
+  async function openAgain() {
+    await lockApi.openAgain()
+    windowReload.run()
+  }
+
+  const quit = () => lockApi.quit()
 
   async function unlock(password: string) {
     await lockApi.unlock(password)
@@ -92,5 +102,5 @@ export const useLockStore = defineStore('lock', () => {
     stopListening = null
   }
 
-  return { locked, encrypted, settings, load, unlock, lock, setIdleMinutes, setLanguage, hold, watch, unwatch }
+  return { locked, encrypted, settings, openError, load, unlock, lock, openAgain, quit, setIdleMinutes, setLanguage, hold, watch, unwatch }
 })

@@ -16,7 +16,7 @@ export const useSettingsStore = defineStore('settings', () => {
    *  lock settings, which the shell also updates whenever the ledger's language changes. */
   async function setLanguage(next: Language) {
     const lock = useLockStore()
-    if (lock.locked) await lock.setLanguage(next)
+    if (lock.locked || lock.openError) await lock.setLanguage(next)
     else await api.setLanguage(next)
     language.value = next
   }
