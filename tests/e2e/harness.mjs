@@ -138,6 +138,22 @@ export async function click(session, id, timeout = 5000) {
   }
 }
 
+/**
+ * Clicks a button whose effect is the element `shownId` appearing, clicking again when it has
+ * not appeared: under load WebKit sometimes swallows a click that lands while a dialog settles.
+ * Only for buttons a second press cannot harm (a save that stops at a duplicate warning).
+ */
+export async function clickUntilShown(session, id, shownId, attempts = 3) {
+  for (let i = 1; ; i += 1) {
+    await click(session, id)
+    try {
+      return await find(session, shownId, 4000)
+    } catch (err) {
+      if (i >= attempts) throw err
+    }
+  }
+}
+
 export async function text(session, id) {
   return (await find(session, id)).getText()
 }

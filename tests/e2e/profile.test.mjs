@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { By, until } from 'selenium-webdriver'
-import { check, choose, click, closeDialogWith, find, screenshot, startDriver, step, text, type, waitForRows, waitForText } from './harness.mjs'
+import { check, choose, click, clickUntilShown, closeDialogWith, find, screenshot, startDriver, step, text, type, waitForRows, waitForText } from './harness.mjs'
 
 let driver
 before(async () => { driver = await startDriver() })
@@ -75,8 +75,7 @@ test('customer 360°: contacts, custom field, duplicates and merge, pinyin searc
       await type(app, 'customer-name', '华信科技')
       await type(app, 'customer-owner', '陈经理')
       await type(app, 'customer-phone', '+86 139-1234-5678')
-      await click(app, 'customer-save')
-      const warning = await find(app, 'duplicates')
+      const warning = await clickUntilShown(app, 'customer-save', 'duplicates')
       assert.match(await warning.getText(), /华信科技有限公司/)
       assert.match(await warning.getText(), /电话相同/)
       await screenshot(app, 'zh-duplicate-warning')
@@ -144,8 +143,7 @@ test('customer 360°: contacts, custom field, duplicates and merge, pinyin searc
       await click(app, 'back')
       await click(app, 'add-customer')
       await type(app, 'customer-name', '华信科技有限公司')
-      await click(app, 'customer-save')
-      assert.match(await text(app, 'duplicates'), /Same name/)
+      assert.match(await (await clickUntilShown(app, 'customer-save', 'duplicates')).getText(), /Same name/)
       await screenshot(app, 'en-duplicate-warning')
       await closeDialogWith(app, 'customer-cancel')
       await click(app, 'nav-settings')
