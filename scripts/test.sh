@@ -51,7 +51,7 @@ export YIBEN_APP="$CARGO_TARGET_DIR/debug/yiben-desktop"
 # so once the runner has finished they get a short grace period and are then stopped.
 export E2E_STATUS="$logs/e2e.status"
 e2e() {
-  timeout -k 20 900 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+  timeout -k 20 1200 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
     bash -c 'cd tests/e2e && node --test --test-force-exit --test-concurrency=1 --test-reporter=spec
              echo $? > "$E2E_STATUS"' &
   local wrapper=$!
