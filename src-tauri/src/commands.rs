@@ -43,6 +43,13 @@ pub async fn customers_list(crm: Ledger, query: ListQuery) -> Result<CustomerPag
     crm.list_customers(&query).await
 }
 
+/// The list's count, asked apart from its rows: counting walks every match, and the rows
+/// should not wait for it.
+#[tauri::command]
+pub async fn customers_count(crm: Ledger, query: ListQuery) -> Result<i64> {
+    crm.count_customers(&query).await
+}
+
 #[tauri::command]
 pub async fn customers_history(crm: Ledger, id: i64) -> Result<Vec<HistoryEntry>> {
     crm.customer_history(id).await

@@ -87,6 +87,7 @@ pub fn run() {
             commands::customers_update,
             commands::customers_get,
             commands::customers_list,
+            commands::customers_count,
             commands::customers_history,
             commands::customers_duplicates,
             commands::customers_delete,

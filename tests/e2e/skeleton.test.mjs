@@ -22,7 +22,7 @@ test('walking skeleton: add, validate, switch language, relaunch, single instanc
       await (await find(app, 'nav-customers')).click()
       await waitForText(app, 'page-title', '客户')
       await find(app, 'customers-empty')
-      assert.equal(await text(app, 'customer-count'), '共 0 位客户')
+      await waitForText(app, 'customer-count', '共 0 位客户')
       await screenshot(app, 'zh-customers-empty')
     })
 
@@ -68,7 +68,7 @@ test('walking skeleton: add, validate, switch language, relaunch, single instanc
       await (await find(app, 'nav-customers')).click()
       await waitForText(app, 'page-title', 'Customers')
       assert.match(await text(app, 'nav-workbench'), /^Workbench/)
-      assert.equal(await text(app, 'customer-count'), '1 customers')
+      await waitForText(app, 'customer-count', '1 customers')
       await screenshot(app, 'en-customers')
       await (await find(app, 'add-customer')).click()
       await type(app, 'customer-name', 'Bad phone Ltd')

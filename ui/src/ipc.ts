@@ -114,6 +114,7 @@ export const api = {
     call<SaveOutcome>('customers_update', { id, input, allowDuplicate }),
   getCustomer: (id: number) => call<Customer>('customers_get', { id }),
   listCustomers: (query: ListQuery) => call<CustomerPage>('customers_list', { query }),
+  countCustomers: (query: ListQuery) => call<number>('customers_count', { query }),
   customerHistory: (id: number) => call<HistoryEntry[]>('customers_history', { id }),
   customerMasked: (id: number) => call<MaskedDetails | null>('customer_masked', { id }),
   findDuplicates: (input: CustomerInput, exclude: number | null = null) =>
