@@ -4,6 +4,7 @@
 //! `docs/benchmarks.md`.
 
 pub mod deals;
+pub mod export;
 pub mod import;
 pub mod reminders;
 pub mod reports;

@@ -117,6 +117,13 @@ enum BenchCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Time an export of generated customers against bare rust_xlsxwriter writing the same rows.
+    Export {
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Time filtered pages and counts over tag links, and the full refresh of automatic tags and scores.
     Tags {
         #[arg(long, default_value_t = 1_000_000)]
@@ -320,6 +327,9 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Bench(BenchCommand::Run { customers, runs, out }) => emit(yiben::bench::run(*customers, *runs).await, out),
         Command::Bench(BenchCommand::Import { rows, out }) => {
             emit(in_scratch("import", |dir| async move { yiben::bench::import::run(&dir, *rows).await }).await, out)
+        }
+        Command::Bench(BenchCommand::Export { rows, out }) => {
+            emit(in_scratch("export", |dir| async move { yiben::bench::export::run(&dir, *rows).await }).await, out)
         }
         Command::Bench(BenchCommand::Tags { customers, runs, out }) => {
             let report = in_scratch("tags", |dir| async move { yiben::bench::tags::run(&dir, *customers, (*runs).max(1)).await });
