@@ -149,7 +149,10 @@ function measure(step, done) {
       const frame = performance.now()
       // The count is asked beside the rows and may still be on its way: wait for it, so the
       // report can say when it showed too (the rows' figures are already taken).
-      const counted = () => B.log.slice(from).filter((e) => e.cmd === 'customers_count').pop() ?? null
+      // Only a count asked with the rows (a next page asks none; an earlier one may still be
+      // in the log's tail).
+      const counted = () =>
+        B.log.slice(from).filter((e) => e.cmd === 'customers_count' && request && e.start >= request.start - 5).pop() ?? null
       const report = () => {
         const c = counted()
         if (c && c.parsed === undefined && performance.now() - frame < 30000) return setTimeout(report, 5)
