@@ -7,6 +7,7 @@ import { backend, byTestId, clickTestId, mountWith, reminder, type Handler } fro
 
 afterEach(() => {
   clearMocks()
+  vi.useRealTimers()
   document.body.innerHTML = ''
 })
 
@@ -30,6 +31,9 @@ async function announce(event: string, payload: unknown) {
 
 describe('ReminderNotices', () => {
   it('shows a pop-up per due reminder with the customer, the action and the due time', async () => {
+    // Mid-morning, so "due in an hour" is today whenever the test runs (only the clock is faked).
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(new Date(2026, 2, 2, 10, 0))
     serve()
     await mountWith(ReminderNotices)
     await announce('reminders-due', { reminders: [reminder(), reminder({ id: 8, rule: 'dormant', action: null, customerName: '明达贸易' })] })
