@@ -225,7 +225,13 @@ export async function waitForRows(session, expected, timeout = 10000) {
   let last
   await session
     .wait(async () => {
-      last = await rowNames(session)
+      try {
+        last = await rowNames(session)
+      } catch (err) {
+        // The rows were replaced while being read (a newer answer arrived): read them again.
+        if (err?.name === 'StaleElementReferenceError') return false
+        throw err
+      }
       return JSON.stringify(last) === JSON.stringify(expected)
     }, timeout)
     .catch(() => {
