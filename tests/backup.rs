@@ -373,7 +373,7 @@ async fn the_daily_backup_runs_once_a_day_and_rotates() {
 /// A ledger file at the level of the first `n` migrations, with one customer in it.
 async fn old_ledger(path: &Path, n: usize) {
     let mut migrator =
-        sqlx::migrate::Migrator::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"))
+        sqlx::migrate::Migrator::new(common::package_dir().join("migrations"))
             .await
             .unwrap();
     migrator.migrations = migrator.migrations[..n].to_vec().into();

@@ -168,10 +168,16 @@ async fn a_ledger_with_damaged_pages_is_recognised_and_its_wal_goes_aside_with_i
     let kept = std::fs::read(&aside).unwrap();
     let first_change = kept.iter().zip(&file).position(|(a, b)| a != b);
     assert!(kept.len() == file.len() && first_change.is_none(), "set aside unchanged: {} vs {} bytes, first change at {first_change:?}", kept.len(), file.len());
-    // The WAL goes aside too. SQLite may already have reset it to nothing during the failed
-    // open, as it does with a WAL whose header is not valid: no frame in it could be replayed.
-    let wal = std::fs::read(format!("{aside}-wal")).expect("the WAL is set aside with the ledger");
-    assert!(b"wal of the damaged file".starts_with(&wal), "{wal:?}");
+    // The WAL goes aside too, if the failed open left one: SQLite may have reset it to nothing
+    // (its header is not valid, so no frame in it could be replayed) or removed it as its last
+    // connection closed. Either way none of it stays beside the new ledger.
+    match std::fs::read(format!("{aside}-wal")) {
+        Ok(wal) => assert!(b"wal of the damaged file".starts_with(&wal), "{wal:?}"),
+        Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::NotFound, "{e}"),
+    }
+    if let Ok(wal) = std::fs::read(side("-wal")) {
+        assert!(!wal.starts_with(b"wal of"), "the damaged ledger's WAL stayed beside the new one");
+    }
     // The shared-memory file is SQLite's to rebuild; the failed open may already have dropped it.
     assert!(names(&crm).await.is_empty());
 }
@@ -190,6 +196,22 @@ async fn a_healthy_ledger_opens_as_it_is() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(!entries.iter().any(|n| n.contains("corrupt")), "{entries:?}");
+}
+
+#[tokio::test]
+async fn the_wal_and_shared_memory_files_go_aside_with_the_ledger() {
+    let s = Setup::new();
+    let side = |base: &Path, suffix: &str| PathBuf::from(format!("{}{suffix}", base.display()));
+    std::fs::write(s.db(), b"damaged ledger").unwrap();
+    std::fs::write(side(&s.db(), "-wal"), b"its wal").unwrap();
+    std::fs::write(side(&s.db(), "-shm"), b"its shm").unwrap();
+    let aside = recovery::set_aside(&s.db(), t0()).unwrap();
+    assert_eq!(std::fs::read(&aside).unwrap(), b"damaged ledger");
+    assert_eq!(std::fs::read(side(&aside, "-wal")).unwrap(), b"its wal");
+    assert_eq!(std::fs::read(side(&aside, "-shm")).unwrap(), b"its shm");
+    for suffix in ["", "-wal", "-shm"] {
+        assert!(!side(&s.db(), suffix).exists(), "{suffix} left behind");
+    }
 }
 
 #[tokio::test]

@@ -186,7 +186,7 @@ fn delete_and_restore() {
 }
 
 fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/import/{name}", env!("CARGO_MANIFEST_DIR"))
+    common::package_dir().join("tests/fixtures/import").join(name).to_string_lossy().into_owned()
 }
 
 #[test]

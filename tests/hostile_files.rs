@@ -16,7 +16,7 @@ use yiben::import::job::{DuplicatePolicy, ImportRequest};
 use yiben::{Crm, Error, ErrorCode};
 
 fn fixture(dir: &str, name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(dir).join(name)
+    common::package_dir().join("tests/fixtures").join(dir).join(name)
 }
 
 /// Deterministic noise: the same "garbage" on every run, so a failure can be replayed.

@@ -16,7 +16,7 @@ use yiben::import::Target;
 use yiben::{Crm, Error, ErrorCode};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name)
+    common::package_dir().join("tests/fixtures/import").join(name)
 }
 
 fn request(path: &Path, policy: DuplicatePolicy) -> ImportRequest {

@@ -9,6 +9,12 @@ use tempfile::TempDir;
 use yiben::customers::{ContactInput, Customer, CustomerInput, ListQuery};
 use yiben::{Crm, FixedClock, SequentialIds};
 
+/// The package's folder, read when the test runs: a build directory shared by clones at other
+/// paths keeps the compile-time `env!` value of whichever clone built the binary first.
+pub fn package_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test").into()
+}
+
 /// 2026-03-01 09:30 Beijing time.
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 1, 1, 30, 0).unwrap()
