@@ -275,7 +275,8 @@ fn moment(key: Key, op: Op, value: &str, names: &Names) -> Option<Moment> {
         return Some(Moment::After(midnight(start)));
     }
     if let Some(age) = age(&v) {
-        let edge = (names.now - age).timestamp_millis();
+        // An age past chrono's range (`9999999999y`) is no moment: refused like a typo.
+        let edge = names.now.checked_sub_signed(age)?.timestamp_millis();
         return match op {
             Op::Lt => Some(Moment::After(edge + 1)),
             Op::Le => Some(Moment::After(edge)),
@@ -300,11 +301,11 @@ fn age(v: &str) -> Option<Duration> {
     let n: i64 = digits.parse().ok()?;
     let unit = v[digits.len()..].trim();
     let days = match unit {
-        "d" | "天" => n,
-        "w" | "周" => n * 7,
-        "m" | "个月" | "月" => n * 30,
-        "y" | "年" => n * 365,
+        "d" | "天" => Some(n),
+        "w" | "周" => n.checked_mul(7),
+        "m" | "个月" | "月" => n.checked_mul(30),
+        "y" | "年" => n.checked_mul(365),
         _ => return None,
     };
-    Some(Duration::days(days))
+    Duration::try_days(days?)
 }
