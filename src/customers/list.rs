@@ -474,6 +474,29 @@ pub async fn page(conn: &mut SqliteConnection, q: &ListQuery, filter: Option<&Co
     Ok(CustomerPage { items: rows.into_iter().map(CustomerRow::from).collect(), total, next_cursor })
 }
 
+/// `FROM … WHERE …` for every customer `q` matches, its limit and cursor aside, and the
+/// list's order as ` ORDER BY …`: for reading a whole list in one pass (the export).
+pub(super) async fn push_all(
+    conn: &mut SqliteConnection,
+    qb: &mut QueryBuilder<Sqlite>,
+    q: &ListQuery,
+    filter: Option<&Compiled>,
+) -> Result<()> {
+    check(q)?;
+    qb.push(match Search::of(q) {
+        Some(search) if search.matches_at_most(conn, SORT_MATCHES_UP_TO).await? => "FROM customers c NOT INDEXED ",
+        _ => "FROM customers c ",
+    });
+    push_where(qb, q, filter);
+    Ok(())
+}
+
+/// The list's order of `q`, as the page walks it: ` ORDER BY <column> <dir>, c.id <dir>`.
+pub(super) fn order_by(q: &ListQuery) -> String {
+    let dir = if q.sort.desc { " DESC" } else { " ASC" };
+    format!(" ORDER BY {}{dir}, c.id{dir}", sort_column(q.sort.field))
+}
+
 pub async fn count(conn: &mut SqliteConnection, q: &ListQuery, filter: Option<&Compiled>) -> Result<i64> {
     check(q)?;
     if let Some(tag) = only_one_tag(q, filter) {

@@ -8,6 +8,7 @@ mod list;
 pub mod masked;
 pub mod merge;
 mod number;
+mod sheet;
 mod store;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ pub use list::{
     Scope, SortField,
 };
 pub use number::next_number;
+pub use sheet::{for_sheet, SheetBatch, SheetField, SheetParts, SheetRow};
 pub(crate) use store::search_text;
 pub use store::{
     get, get_many, insert, insert_batch, purge, refresh_derived, restore, set_deleted, stale_ids, update, write_contacts,

@@ -52,7 +52,8 @@ pub struct CustomerSheet<'a> {
 pub struct CustomerWriter {
     book: Workbook,
     path: PathBuf,
-    columns: Vec<(Column, Option<CustomField>)>,
+    /// Each column with its custom field's definition, and whether its cells are text.
+    columns: Vec<(Column, Option<CustomField>, bool)>,
     zone: Zone,
     mask: bool,
     formats: Formats,
@@ -65,7 +66,7 @@ impl CustomerWriter {
             return Err(Error::invalid("columns", "required"));
         }
         cells::check_writable(path)?;
-        let columns: Vec<(Column, Option<CustomField>)> = sheet
+        let columns: Vec<(Column, Option<CustomField>, bool)> = sheet
             .columns
             .iter()
             .map(|c| {
@@ -73,18 +74,20 @@ impl CustomerWriter {
                     Column::Custom(key) => field(sheet.fields, key).cloned(),
                     _ => None,
                 };
-                (c.clone(), definition)
+                let text = holds_text(c, definition.as_ref());
+                (c.clone(), definition, text)
             })
             .collect();
         let formats = Formats::new();
         let mut book = Workbook::new();
         let ws = book.add_worksheet_with_constant_memory().map_err(xlsx)?;
         ws.set_name("客户").map_err(xlsx)?;
-        for (col, (column, _)) in columns.iter().enumerate() {
+        for (col, (column, _, text)) in columns.iter().enumerate() {
             let col = col as ColNum;
             ws.set_column_width(col, column.width(sheet.fields)).map_err(xlsx)?;
-            // Cells written later carry their own format; this one is for what users add.
-            if matches!(column, Column::Phone | Column::ContactPhones) {
+            // Text cells written later take it, and so does what users type in (a phone added
+            // in Excel stays a phone, not 1.39E+10).
+            if *text {
                 ws.set_column_format(col, &formats.text).map_err(xlsx)?;
             }
             cells::styled_text(ws, 0, col, &column.header(sheet.fields), &formats.header)?;
@@ -114,8 +117,9 @@ impl CustomerWriter {
         let none = TagsAndScore::default();
         for customer in customers {
             let extra = extra.get(&customer.id).unwrap_or(&none);
-            for (col, (column, definition)) in self.columns.iter().enumerate() {
-                row_writer.cell(ws, self.next_row, col as ColNum, (customer, extra), column, definition.as_ref())?;
+            for (col, (column, definition, text)) in self.columns.iter().enumerate() {
+                let at = Cell { row: self.next_row, col: col as ColNum, in_text_column: *text };
+                row_writer.cell(ws, at, (customer, extra), column, definition.as_ref())?;
             }
             self.next_row += 1;
         }
@@ -133,6 +137,27 @@ impl CustomerWriter {
     }
 }
 
+/// Whether a column's cells are text whatever the customer: its format is then text too.
+fn holds_text(column: &Column, definition: Option<&CustomField>) -> bool {
+    match column {
+        Column::Employees | Column::Revenue | Column::ValueScore | Column::FirstContact => false,
+        Column::CreatedAt | Column::UpdatedAt => false,
+        Column::Custom(_) => matches!(
+            definition.map(|d| d.kind),
+            Some(CustomFieldKind::Text | CustomFieldKind::Single | CustomFieldKind::Multi)
+        ),
+        _ => true,
+    }
+}
+
+/// Where a cell goes.
+#[derive(Clone, Copy)]
+struct Cell {
+    row: RowNum,
+    col: ColNum,
+    in_text_column: bool,
+}
+
 /// How one customer becomes cells.
 struct Row<'f> {
     zone: Zone,
@@ -144,14 +169,20 @@ impl Row<'_> {
     fn cell(
         &self,
         ws: &mut Worksheet,
-        row: RowNum,
-        col: ColNum,
+        Cell { row, col, in_text_column }: Cell,
         (c, extra): (&Customer, &TagsAndScore),
         column: &Column,
         definition: Option<&CustomField>,
     ) -> Result<()> {
         let f = self.f;
-        let text = |ws: &mut Worksheet, value: Option<&str>| cells::text(ws, row, col, value.unwrap_or_default(), f);
+        let text = |ws: &mut Worksheet, value: Option<&str>| {
+            let value = value.unwrap_or_default();
+            if in_text_column {
+                cells::text_in_text_column(ws, row, col, value, f)
+            } else {
+                cells::text(ws, row, col, value, f)
+            }
+        };
         match column {
             Column::Number => text(ws, c.number.as_deref()),
             Column::Kind => text(ws, Some(kind_name(c.kind))),
