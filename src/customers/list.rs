@@ -422,11 +422,7 @@ pub async fn page(conn: &mut SqliteConnection, q: &ListQuery, filter: Option<&Co
     // dressed (phone, contact, tags): should SQLite ever sort instead of walking an index
     // (a selective filter after ANALYZE), it sorts ids, not rows with their subqueries.
     let mut qb = QueryBuilder::<Sqlite>::new(SELECT_ROW);
-    // NOT INDEXED leaves SQLite the rowid lookups of the matches and nothing to walk.
-    let from = match Search::of(q) {
-        Some(search) if search.matches_at_most(conn, SORT_MATCHES_UP_TO).await? => "FROM customers c NOT INDEXED ",
-        _ => "FROM customers c ",
-    };
+    let from = from_clause(conn, q).await?;
     let dir = if q.sort.desc { " DESC" } else { " ASC" };
     let limit = q.limit as i64 + 1;
     match cursor {
@@ -483,12 +479,18 @@ pub(super) async fn push_all(
     filter: Option<&Compiled>,
 ) -> Result<()> {
     check(q)?;
-    qb.push(match Search::of(q) {
-        Some(search) if search.matches_at_most(conn, SORT_MATCHES_UP_TO).await? => "FROM customers c NOT INDEXED ",
-        _ => "FROM customers c ",
-    });
+    qb.push(from_clause(conn, q).await?);
     push_where(qb, q, filter);
     Ok(())
+}
+
+/// A search with few matches reads them and sorts: NOT INDEXED leaves SQLite the rowid
+/// lookups of the matches and no sort index to walk.
+async fn from_clause(conn: &mut SqliteConnection, q: &ListQuery) -> Result<&'static str> {
+    Ok(match Search::of(q) {
+        Some(search) if search.matches_at_most(conn, SORT_MATCHES_UP_TO).await? => "FROM customers c NOT INDEXED ",
+        _ => "FROM customers c ",
+    })
 }
 
 /// The list's order of `q`, as the page walks it: ` ORDER BY <column> <dir>, c.id <dir>`.

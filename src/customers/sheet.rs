@@ -105,38 +105,36 @@ pub struct SheetRow {
     pub value_score: Option<i64>,
 }
 
-/// One customer as the batch's JSON carries it: `[id, <the 18 fields in SheetField::ALL's
-/// order>, created_at, updated_at, contacts, tag ids, value score]`.
+/// One customer as the batch's JSON carries it: an array, read by position in this order
+/// (serde reads a struct from an array field by field), `SheetField::ALL`'s fields in theirs.
 #[derive(Deserialize)]
-struct Read(
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<CustomValues>,
-    i64,
-    i64,
-    Option<Vec<ContactJson>>,
-    Option<String>,
-    Option<i64>,
-);
-
-/// `[id, name, title, phones, wechat, email, decision_maker, role]`.
-type ContactJson = (i64, String, Option<String>, Vec<String>, Option<String>, Option<String>, bool, Option<String>);
+struct Read {
+    id: i64,
+    number: Option<String>,
+    kind: Option<String>,
+    name: Option<String>,
+    industry: Option<String>,
+    employees: Option<i64>,
+    revenue_fen: Option<i64>,
+    region: Option<String>,
+    address: Option<String>,
+    source: Option<String>,
+    first_contact: Option<String>,
+    owner: Option<String>,
+    grade: Option<String>,
+    stage: Option<String>,
+    needs: Option<String>,
+    notes: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    custom: Option<CustomValues>,
+    created_at: i64,
+    updated_at: i64,
+    /// Each an array in `Contact`'s field order.
+    contacts: Option<Vec<Contact>>,
+    tag_ids: Option<String>,
+    value_score: Option<i64>,
+}
 
 /// Sends every customer `q` matches (its limit and cursor aside) to `out` in batches of
 /// `batch`, in the list's order; answers how many ids were sent. Stops early, without an
@@ -163,6 +161,7 @@ pub async fn for_sheet(
         select.push_str(if parts.fields.contains(&field) { field.sql() } else { "NULL" });
     }
     select.push_str(", c.created_at, c.updated_at, ");
+    // A contact is an array in `Contact`'s field order.
     select.push_str(if parts.contacts {
         "json((SELECT json_group_array(json_array(k.id, k.name, k.title, json(k.phones), k.wechat, k.email,
                      json(CASE WHEN k.decision_maker THEN 'true' ELSE 'false' END), k.role) ORDER BY k.position, k.id)
@@ -204,77 +203,37 @@ impl SheetBatch {
     /// The batch's customers in the list's order (one deleted meanwhile is not in it).
     pub fn rows(self) -> Result<Vec<SheetRow>> {
         let reads: Vec<Read> = serde_json::from_str(&self.json).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
-        let mut by_id: HashMap<i64, SheetRow> = reads.into_iter().map(|r| (r.0, sheet_row(r))).collect();
+        let mut by_id: HashMap<i64, SheetRow> = reads.into_iter().map(|r| (r.id, sheet_row(r))).collect();
         Ok(self.ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 }
 
 fn sheet_row(r: Read) -> SheetRow {
-    let Read(
-        id,
-        number,
-        kind,
-        name,
-        industry,
-        employees,
-        revenue_fen,
-        region,
-        address,
-        source,
-        first_contact,
-        owner,
-        grade,
-        stage,
-        needs,
-        notes,
-        phone,
-        email,
-        custom,
-        created_at,
-        updated_at,
-        contacts,
-        tag_ids,
-        value_score,
-    ) = r;
-    let contacts = contacts
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(id, name, title, phones, wechat, email, decision_maker, role)| Contact {
-            id,
-            name,
-            title,
-            phones,
-            wechat,
-            email,
-            decision_maker,
-            role,
-        })
-        .collect();
     let customer = Customer {
-        id,
+        id: r.id,
         uid: String::new(),
-        number,
-        kind: kind.as_deref().map_or(CustomerKind::Org, CustomerKind::from_db),
-        name: name.unwrap_or_default(),
+        number: r.number,
+        kind: r.kind.as_deref().map_or(CustomerKind::Org, CustomerKind::from_db),
+        name: r.name.unwrap_or_default(),
         industry_code: None,
-        industry,
-        employees,
-        revenue_fen,
-        region,
-        address,
-        source,
-        first_contact,
-        owner,
-        grade,
-        stage,
-        needs,
-        notes,
-        phone,
-        email,
-        contacts,
-        custom: custom.unwrap_or_default(),
-        created_at: from_ms(created_at),
-        updated_at: from_ms(updated_at),
+        industry: r.industry,
+        employees: r.employees,
+        revenue_fen: r.revenue_fen,
+        region: r.region,
+        address: r.address,
+        source: r.source,
+        first_contact: r.first_contact,
+        owner: r.owner,
+        grade: r.grade,
+        stage: r.stage,
+        needs: r.needs,
+        notes: r.notes,
+        phone: r.phone,
+        email: r.email,
+        contacts: r.contacts.unwrap_or_default(),
+        custom: r.custom.unwrap_or_default(),
+        created_at: from_ms(r.created_at),
+        updated_at: from_ms(r.updated_at),
         deleted_at: None,
         merged_into: None,
         last_followup_at: None,
@@ -283,7 +242,7 @@ fn sheet_row(r: Read) -> SheetRow {
     };
     SheetRow {
         customer,
-        tag_ids: tag_ids.unwrap_or_default().split(',').filter_map(|t| t.parse().ok()).collect(),
-        value_score,
+        tag_ids: r.tag_ids.unwrap_or_default().split(',').filter_map(|t| t.parse().ok()).collect(),
+        value_score: r.value_score,
     }
 }
